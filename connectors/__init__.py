@@ -1,0 +1,1 @@
+"""OZG service connectors. Each subpackage brings one service; ``connectors.sdk`` is the contract."""

@@ -1,0 +1,142 @@
+"""The connector contract (DESIGN.md section 5).
+
+A connector declares only what is specific to its service; the pipeline is generic and calls
+these hooks. Everything a hook receives is plain data, so connectors stay testable without a
+database, Prefect or HTTP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import IntEnum
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Maturity(IntEnum):
+    """OZG maturity level (Reifegrad)."""
+
+    OFFLINE = 0
+    INFORMATION = 1
+    FORM_ASSISTANT = 2
+    ONLINE_SERVICE = 3
+    ONLINE_TRANSACTION = 4
+
+
+class ServiceForm(BaseModel):
+    """Base class of every service form: unknown fields are refused, text is trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One thing the customer must fix, addressed by a dotted field path (``income.entries.0.net``)."""
+
+    field: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    """What a connector may know about the filing customer (for documents and hand-over)."""
+
+    customer_id: str
+    bg_number: str
+    given_name: str
+    family_name: str
+    street: str
+    postal_code: str
+    city: str
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+@dataclass(frozen=True)
+class JobcenterSummary:
+    """The responsible jobcenter as it presents itself (name and contact on every document)."""
+
+    jobcenter_id: str
+    name: str
+    street: str
+    postal_code: str
+    city: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class SubmissionContext:
+    """Facts about one submission that the platform hands to a connector's hooks."""
+
+    submission_id: str
+    receipt_number: str
+    service_key: str
+    service_version: str
+    channel: str
+    submitted_at: datetime
+    customer: CustomerSummary
+    jobcenter: JobcenterSummary
+    team_name: str
+    case_reference: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentSection:
+    """A titled block of (label, value) rows in the e-file PDF."""
+
+    title: str
+    rows: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReceiptText:
+    """The mailbox answer: subject and plain-text body."""
+
+    subject: str
+    body: str
+
+
+class Connector:
+    """Base class of a connector. Subclass it, set the identity attributes, implement the hooks.
+
+    The module that the entry point names exposes one instance, conventionally ``connector``.
+    """
+
+    key: ClassVar[str]
+    title: ClassVar[str]
+    leika_key: ClassVar[str]
+    version: ClassVar[str]
+    maturity: ClassVar[Maturity]
+    roadmap_stage: ClassVar[int]
+    description: ClassVar[str] = ""
+    form: ClassVar[type[ServiceForm]]
+    handover_system: ClassVar[str] = "allegro"
+
+    def check(self, form: ServiceForm) -> list[FieldProblem]:
+        """Plausibility checks beyond types; return every problem found (German messages)."""
+        return []
+
+    def examples(self) -> list[dict[str, Any]]:
+        """Valid sample forms as JSON-ready dicts (used by tests, docs, the demo, load tests)."""
+        raise NotImplementedError
+
+    def document(self, form: ServiceForm, ctx: SubmissionContext) -> list[DocumentSection]:
+        """The human-readable content of the e-file PDF, section by section."""
+        raise NotImplementedError
+
+    def handover_payload(self, form: ServiceForm, ctx: SubmissionContext) -> dict[str, Any]:
+        """The case payload for the back-office system named by ``handover_system``."""
+        raise NotImplementedError
+
+    def receipt(self, form: ServiceForm, ctx: SubmissionContext) -> ReceiptText:
+        """The receipt message placed in the customer's Postfach."""
+        raise NotImplementedError
+
+    def json_schema(self) -> dict[str, Any]:
+        return self.form.model_json_schema()

@@ -1,0 +1,82 @@
+"""German field messages for pydantic validation errors.
+
+Customers read these messages; they must say what to fix, not how the parser failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from connectors.sdk.contract import FieldProblem
+
+_MESSAGES: dict[str, str] = {
+    "missing": "Dieses Feld ist ein Pflichtfeld. Bitte ausfüllen.",
+    "extra_forbidden": "Dieses Feld ist im Formular nicht vorgesehen. Bitte entfernen.",
+    "string_type": "Bitte einen Text angeben.",
+    "string_too_short": "Bitte mindestens {min_length} Zeichen angeben.",
+    "string_too_long": "Bitte höchstens {max_length} Zeichen angeben.",
+    "string_pattern_mismatch": "Das Format stimmt nicht. Bitte die Angabe prüfen.",
+    "bool_type": "Bitte ja (true) oder nein (false) angeben.",
+    "bool_parsing": "Bitte ja (true) oder nein (false) angeben.",
+    "int_type": "Bitte eine ganze Zahl angeben.",
+    "int_parsing": "Bitte eine ganze Zahl angeben.",
+    "float_type": "Bitte eine Zahl angeben.",
+    "float_parsing": "Bitte eine Zahl angeben.",
+    "decimal_type": "Bitte einen Betrag angeben, z. B. 450.00.",
+    "decimal_parsing": "Bitte einen Betrag angeben, z. B. 450.00.",
+    "decimal_max_places": "Bitte höchstens {decimal_places} Nachkommastellen angeben.",
+    "decimal_max_digits": "Der Betrag ist zu groß.",
+    "greater_than": "Der Wert muss größer als {gt} sein.",
+    "greater_than_equal": "Der Wert darf nicht kleiner als {ge} sein.",
+    "less_than": "Der Wert muss kleiner als {lt} sein.",
+    "less_than_equal": "Der Wert darf nicht größer als {le} sein.",
+    "date_type": "Bitte ein Datum im Format JJJJ-MM-TT angeben.",
+    "date_parsing": "Bitte ein Datum im Format JJJJ-MM-TT angeben.",
+    "date_from_datetime_parsing": "Bitte ein Datum im Format JJJJ-MM-TT angeben.",
+    "date_from_datetime_inexact": "Bitte nur ein Datum ohne Uhrzeit angeben.",
+    "literal_error": "Bitte einen der zulässigen Werte wählen: {expected}.",
+    "enum": "Bitte einen der zulässigen Werte wählen: {expected}.",
+    "list_type": "Bitte eine Liste angeben.",
+    "too_short": "Bitte mindestens {min_length} Einträge angeben.",
+    "too_long": "Bitte höchstens {max_length} Einträge angeben.",
+    "dict_type": "Bitte die Angaben zu diesem Abschnitt als Objekt übermitteln.",
+    "model_type": "Bitte die Angaben zu diesem Abschnitt als Objekt übermitteln.",
+    "model_attributes_type": "Bitte die Angaben zu diesem Abschnitt als Objekt übermitteln.",
+    "union_tag_invalid": "Unbekannte Art '{tag}'. Zulässig sind: {expected_tags}.",
+    "union_tag_not_found": "Bitte die Art angeben (Feld '{discriminator}').",
+}
+_FALLBACK = "Die Angabe ist ungültig. Bitte prüfen."
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    """Dotted path of a validation location, without pydantic's internal union/tag segments."""
+    parts = [str(p) for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))]
+    return ".".join(parts) or "__root__"
+
+
+def problems_from_errors(errors: Iterable[Mapping[str, Any]]) -> list[FieldProblem]:
+    """Field problems from pydantic-style error dicts (also FastAPI's request validation errors)."""
+    problems: list[FieldProblem] = []
+    for err in errors:
+        code = err["type"]
+        ctx = err.get("ctx") or {}
+        template = _MESSAGES.get(code)
+        if template is None:
+            # Custom errors (PydanticCustomError) already carry a German message.
+            message = err["msg"] if code not in ("value_error", "assertion_error") else _FALLBACK
+            if code == "value_error" and ctx.get("error"):
+                message = str(ctx["error"])
+        else:
+            try:
+                message = template.format(**ctx)
+            except (KeyError, IndexError):
+                message = _FALLBACK
+        problems.append(FieldProblem(field=field_path(tuple(err["loc"])), code=code, message=message))
+    return problems
+
+
+def problems_from_validation_error(exc: ValidationError) -> list[FieldProblem]:
+    return problems_from_errors(exc.errors(include_url=False))

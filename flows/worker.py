@@ -1,0 +1,119 @@
+"""A long-lived pipeline worker: claims ready submissions from the outbox with a lease and runs the
+pipeline flow over them (principle 4: Prefect orchestrates; it does not queue).
+
+While a batch runs, its leases are renewed; if the worker dies, they expire and another worker
+(or this one, restarted) claims the work again. If Prefect itself is unreachable the batch is given
+back without counting an attempt, and the worker waits before trying again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from typing import Any
+
+import anyio
+from prefect import Flow, tags
+
+from flows.pipeline import build_pipeline_flow, flow_run_name, tags_for
+from services.pipeline.runner import PipelineRunner
+from services.store import outbox
+from services.settings import Settings
+from services.transfer.backoff import Backoff
+
+log = logging.getLogger("ozgflow.worker")
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+class PipelineWorker:
+    def __init__(self, runner: PipelineRunner, *, batch_size: int, concurrency: int, lease_seconds: float,
+                 poll_seconds: float, worker_id: str | None = None,
+                 orchestration_backoff: Backoff | None = None) -> None:
+        self.runner = runner
+        self.batch_size = batch_size
+        self.lease_seconds = lease_seconds
+        self.poll_seconds = poll_seconds
+        self.worker_id = worker_id or new_worker_id()
+        self.flow: Flow[..., Any] = build_pipeline_flow(runner, concurrency=concurrency)
+        self._orchestration_backoff = orchestration_backoff or Backoff(1.0, 30.0)
+        self._orchestration_failures = 0
+
+    def _claim(self) -> list[outbox.Claim]:
+        with self.runner.db.session() as session:
+            return outbox.claim(session, worker_id=self.worker_id, limit=self.batch_size,
+                                lease_seconds=self.lease_seconds)
+
+    def _renew(self, ids: list[str]) -> None:
+        with self.runner.db.session() as session:
+            outbox.renew(session, worker_id=self.worker_id, submission_ids=ids, lease_seconds=self.lease_seconds)
+
+    def _release(self, ids: list[str]) -> None:
+        with self.runner.db.session() as session:
+            outbox.release(session, worker_id=self.worker_id, submission_ids=ids)
+
+    async def _keep_leases(self, ids: list[str]) -> None:
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            await anyio.to_thread.run_sync(self._renew, ids)
+
+    async def run_once(self) -> int:
+        """Claim and process one batch; returns how many submissions were claimed."""
+        claims = await anyio.to_thread.run_sync(self._claim)
+        if not claims:
+            return 0
+        ids = [c.submission_id for c in claims]
+        refs = await anyio.to_thread.run_sync(self.runner.describe, ids)
+        keeper = asyncio.create_task(self._keep_leases(ids))
+        try:
+            with tags(*tags_for(refs)):
+                await self.flow.with_options(flow_run_name=flow_run_name(refs))(
+                    claims=[{"submission_id": c.submission_id, "attempt": c.attempt} for c in claims],
+                    worker_id=self.worker_id,
+                )
+            self._orchestration_failures = 0
+        except Exception as exc:
+            self._orchestration_failures += 1
+            log.warning("orchestration failed for %d submission(s), giving them back: %s", len(ids),
+                        type(exc).__name__)
+            await anyio.to_thread.run_sync(self._release, ids)
+            await asyncio.sleep(self._orchestration_backoff.delay(self._orchestration_failures))
+        finally:
+            keeper.cancel()
+        return len(claims)
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        stop = stop or asyncio.Event()
+        log.info("worker %s started", self.worker_id)
+        while not stop.is_set():
+            try:
+                claimed = await self.run_once()
+            except Exception:  # database briefly unavailable: keep the worker alive
+                log.exception("worker loop error")
+                claimed = 0
+            if claimed == 0:
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=self.poll_seconds)
+                except TimeoutError:
+                    pass
+        log.info("worker %s stopped", self.worker_id)
+
+
+def worker_from_settings(settings: Settings, *, runner: PipelineRunner | None = None,
+                         worker_id: str | None = None) -> PipelineWorker:
+    """The worker as configured by ``OZGFLOW_WORKER_*`` and ``OZGFLOW_LEASE_SECONDS``."""
+    if runner is None:
+        from connectors.sdk.registry import ConnectorRegistry
+        from services.pipeline.assembly import build_runner
+        from services.store.db import Database
+
+        runner = build_runner(settings, db=Database(settings.resolved_database_url),
+                              registry=ConnectorRegistry.from_entry_points())
+    return PipelineWorker(runner, batch_size=settings.worker_batch_size, concurrency=settings.worker_concurrency,
+                          lease_seconds=settings.lease_seconds, poll_seconds=settings.worker_poll_seconds,
+                          worker_id=worker_id)

@@ -1,0 +1,153 @@
+"""The `ozgflow` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from services.settings import Settings
+
+app = typer.Typer(help="ozgflow: Jobcenter online services (SGB II) under the OZG.", no_args_is_help=True,
+                  pretty_exceptions_show_locals=False)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo data for the embedded platform.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except Exception as exc:  # pydantic's message names the setting and what is wrong
+        typer.secho(f"Invalid configuration: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply the migrations up to REVISION (default: head)."""
+    from services.store.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.resolved_database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@demo_app.command("seed")
+def demo_seed() -> None:
+    """Load the demo jobcenters and customers (idempotent)."""
+    from services.demo.seed import seed_demo_data
+    from services.store.db import Database
+
+    db = Database(_settings().resolved_database_url)
+    with db.session() as session:
+        counts = seed_demo_data(session)
+    typer.echo(f"demo data: {counts['jobcenters']} jobcenters, {counts['customers']} customers")
+
+
+@app.command()
+def token(customer_id: str) -> None:
+    """Print a development bearer token for a demo customer (development mode only)."""
+    from services.identity.dev_issuer import dev_issuer_for
+    from services.store.db import Database
+    from services.store.models import Customer
+
+    settings = _settings()
+    if not settings.dev_mode or settings.auth_jwks_url:
+        typer.secho("Tokens can only be minted by the embedded issuer in development mode.", fg="red", err=True)
+        raise typer.Exit(2)
+    with Database(settings.resolved_database_url).session() as session:
+        if session.get(Customer, customer_id) is None:
+            typer.secho(f"Unknown customer '{customer_id}'. GET /api/v1/dev/customers lists the demo customers.",
+                        fg="red", err=True)
+            raise typer.Exit(1)
+    typer.echo(dev_issuer_for(settings).mint(customer_id, roles=["customer"]))
+
+
+@app.command()
+def portal(host: Annotated[str | None, typer.Option()] = None, port: Annotated[int | None, typer.Option()] = None) -> None:
+    """Run the portal (FastAPI) alone."""
+    import uvicorn
+
+    from services.portal.app import create_app
+
+    settings = _settings()
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.portal_port,
+                log_level="warning")
+
+
+@app.command()
+def simulator(
+    port: Annotated[int | None, typer.Option(help="Port (default OZGFLOW_SIMULATOR_PORT).")] = None,
+    error_rate: Annotated[float, typer.Option(min=0, max=1, help="Share of case requests answered 503.")] = 0.0,
+    latency_ms: Annotated[int, typer.Option(min=0, help="Delay of every case request.")] = 0,
+    outage: Annotated[bool, typer.Option(help="Start in an outage (every request 503).")] = False,
+) -> None:
+    """Run the ALLEGRO-like back-office simulator alone; faults can be changed at /_simulator/faults."""
+    import uvicorn
+
+    from services.transfer.simulator import Faults, SimulatorState, create_simulator_app
+
+    settings = _settings()
+    state = SimulatorState(faults=Faults(error_rate=error_rate, latency_ms=latency_ms, outage=outage))
+    uvicorn.run(create_simulator_app(state), host=settings.host, port=port or settings.simulator_port,
+                log_level="warning")
+
+
+@app.command()
+def worker() -> None:
+    """Run one pipeline worker until interrupted."""
+    from flows.worker import worker_from_settings
+
+    settings = _settings()
+    os.environ.setdefault("PREFECT_API_URL", settings.prefect_api_url)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    pipeline_worker = worker_from_settings(settings)
+
+    async def _run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await pipeline_worker.run(stop)
+
+    asyncio.run(_run())
+
+
+@app.command()
+def examples(service: str) -> None:
+    """Print the example forms of SERVICE as JSON."""
+    from connectors.sdk.registry import ConnectorRegistry, UnknownService
+
+    try:
+        connector = ConnectorRegistry.from_entry_points().get(service)
+    except UnknownService:
+        typer.secho(f"Unknown service '{service}'.", fg="red", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(json.dumps(connector.examples(), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def up(
+    database_url: Annotated[str | None, typer.Option(help="Database URL (default: SQLite in the data folder).")] = None,
+    efile_url: Annotated[str | None, typer.Option(help="e-file store URL (default: file:// in the data folder).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Project-local data folder (default .ozgflow).")] = None,
+) -> None:
+    """Start the whole platform: Prefect server, simulator, portal, one worker. Ctrl-C stops it."""
+    from services.cli.stack import run_stack
+
+    overrides = {k: v for k, v in {"database_url": database_url, "efile_url": efile_url, "data_dir": data_dir}.items()
+                 if v is not None}
+    settings = _settings().model_copy(update=overrides)
+    raise typer.Exit(run_stack(settings))
+
+
+if __name__ == "__main__":
+    app()

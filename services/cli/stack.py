@@ -1,0 +1,181 @@
+"""`ozgflow up`: the whole platform on one machine, as child processes, stopped cleanly on Ctrl-C.
+
+Each component runs in its own process (as in production) with its output in data_dir/logs, so
+the console shows only progress, URLs and what to do next.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import typer
+
+from services.settings import Settings
+
+_OZGFLOW = [sys.executable, "-m", "services.cli.main"]
+
+
+@dataclass
+class Component:
+    name: str
+    command: list[str]
+    health_url: str
+    timeout: float
+    process: subprocess.Popen[bytes] | None = None
+
+
+def _step(message: str, action: Callable[[], str | None]) -> None:
+    typer.echo(f"  {message} …", nl=False)
+    started = time.monotonic()
+    detail = action()
+    typer.secho(f" {detail or 'done'} ({time.monotonic() - started:.1f} s)", fg="green")
+
+
+def child_environment(settings: Settings) -> dict[str, str]:
+    """The resolved settings as OZGFLOW_* variables, so every child sees the same configuration."""
+    data_dir = settings.data_dir.resolve()
+    env = dict(os.environ)
+    env.update({
+        "OZGFLOW_ENVIRONMENT": settings.environment,
+        "OZGFLOW_DATA_DIR": str(data_dir),
+        "OZGFLOW_DATABASE_URL": settings.resolved_database_url,
+        "OZGFLOW_EFILE_URL": settings.resolved_efile_url,
+        "OZGFLOW_HOST": settings.host,
+        "OZGFLOW_PORTAL_PORT": str(settings.portal_port),
+        "OZGFLOW_PREFECT_PORT": str(settings.prefect_port),
+        "OZGFLOW_SIMULATOR_PORT": str(settings.simulator_port),
+        "OZGFLOW_ALLEGRO_URL": settings.resolved_allegro_url,
+        "PREFECT_API_URL": settings.prefect_api_url,
+        "PREFECT_HOME": str(data_dir / "prefect"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+def _wait_healthy(component: Component) -> str:
+    deadline = time.monotonic() + component.timeout
+    while time.monotonic() < deadline:
+        assert component.process is not None
+        if component.process.poll() is not None:
+            raise RuntimeError(f"{component.name} exited with code {component.process.returncode}")
+        try:
+            if httpx.get(component.health_url, timeout=1.0).status_code == 200:
+                return "ready"
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{component.name} did not answer {component.health_url} within {component.timeout:.0f} s")
+
+
+def _stop(components: list[Component]) -> None:
+    for c in reversed(components):
+        if c.process and c.process.poll() is None:
+            c.process.send_signal(signal.SIGTERM)
+    for c in reversed(components):
+        if c.process is None:
+            continue
+        try:
+            c.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            c.process.kill()
+            c.process.wait()
+
+
+def _prepare(settings: Settings) -> str:
+    from connectors.sdk.registry import ConnectorRegistry
+    from services.demo.seed import seed_demo_data
+    from services.store.db import Database
+    from services.store.migrate import upgrade
+
+    upgrade(settings.resolved_database_url)
+    db = Database(settings.resolved_database_url)
+    with db.session() as session:
+        counts = seed_demo_data(session)
+    db.dispose()
+    examples = settings.data_dir / "examples"
+    examples.mkdir(parents=True, exist_ok=True)
+    registry = ConnectorRegistry.from_entry_points()
+    for connector in registry:
+        (examples / f"{connector.key}.json").write_text(
+            json.dumps(connector.examples()[0], ensure_ascii=False, indent=2), encoding="utf-8")
+    for error in registry.errors:
+        typer.secho(f"\n  connector '{error.name}' not loaded: {error.reason}", fg="yellow")
+    return f"{counts['jobcenters']} jobcenters, {counts['customers']} demo customers, connectors {registry.keys()}"
+
+
+def run_stack(settings: Settings) -> int:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    logs = settings.data_dir.resolve() / "logs"
+    logs.mkdir(exist_ok=True)
+    env = child_environment(settings)
+    base = f"http://{settings.host}"
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    components = [
+        Component("back-office simulator", [*_OZGFLOW, "simulator"], f"{base}:{settings.simulator_port}/healthz", 30),
+        Component("portal", [*_OZGFLOW, "portal"], f"{base}:{settings.portal_port}/healthz", 30),
+        Component("Prefect server", [prefect, "server", "start", "--host", settings.host, "--port",
+                                     str(settings.prefect_port)], f"{settings.prefect_api_url}/health", 120),
+        Component("pipeline worker", [*_OZGFLOW, "worker"], "", 0),
+    ]
+    typer.secho("ozgflow — starting the platform on embedded defaults", bold=True)
+    started: list[Component] = []
+    try:
+        _step("database migrations and demo data", lambda: _prepare(settings))
+        for c in components:
+            def start(c: Component = c) -> str:
+                log_file = open(logs / f"{c.name.split()[-1]}.log", "ab")  # noqa: SIM115 - owned by the child
+                c.process = subprocess.Popen(c.command, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                                             start_new_session=True)
+                started.append(c)
+                return _wait_healthy(c) if c.health_url else "started"
+            _step(f"{c.name}", start)
+        _banner(settings)
+        while True:
+            for c in started:
+                assert c.process is not None
+                if c.process.poll() is not None:
+                    typer.secho(f"{c.name} stopped unexpectedly (code {c.process.returncode}); see {logs}",
+                                fg="red", err=True)
+                    return 1
+            time.sleep(1)
+    except KeyboardInterrupt:
+        typer.echo("\nstopping …")
+        return 0
+    except RuntimeError as exc:
+        typer.secho(f"\n{exc}; logs in {logs}", fg="red", err=True)
+        return 1
+    finally:
+        _stop(started)
+        typer.echo("all components stopped")
+
+
+def _banner(settings: Settings) -> None:
+    portal = settings.resolved_public_url
+    example = settings.data_dir / "examples" / "wba.json"
+    typer.echo("")
+    typer.secho("ozgflow is running", bold=True, fg="green")
+    typer.echo(f"  portal (API)        {portal}   docs: {portal}/docs")
+    typer.echo(f"  flow dashboard      http://{settings.host}:{settings.prefect_port}")
+    typer.echo(f"  back-office sim.    {settings.resolved_allegro_url}   faults: /_simulator/faults")
+    typer.echo(f"  data                {settings.data_dir.resolve()}")
+    typer.echo("")
+    typer.echo("File a continuation application (WBA) as demo customer kd-1001 (Anna Schmidt, Berlin Mitte):")
+    typer.echo("")
+    typer.echo(f"  TOKEN=$(curl -s -X POST {portal}/api/v1/dev/token -H 'Content-Type: application/json' \\")
+    typer.echo("          -d '{\"customer_id\": \"kd-1001\"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')")
+    typer.echo(f"  curl -s -X POST {portal}/api/v1/submissions/wba -H \"Authorization: Bearer $TOKEN\" \\")
+    typer.echo(f"       -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' -d @{example}")
+    typer.echo(f"  curl -s {portal}/api/v1/mailbox -H \"Authorization: Bearer $TOKEN\"")
+    typer.echo("")
+    typer.echo("Press Ctrl-C to stop.")

@@ -1,0 +1,70 @@
+"""What a stage works on: a plain snapshot of one submission, loaded in one short transaction so
+that slow work (PDF rendering, HTTP) runs outside any database transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from connectors.sdk import Connector, CustomerSummary, JobcenterSummary, ServiceForm, SubmissionContext
+from connectors.sdk.registry import ConnectorRegistry
+from services.pipeline.errors import StoredFormInvalid
+from services.store.models import Customer, Jobcenter, Submission, Team
+
+
+@dataclass(frozen=True)
+class StageJob:
+    submission_id: str
+    receipt_number: str
+    connector: Connector
+    form: ServiceForm
+    customer: CustomerSummary
+    context: SubmissionContext | None  # None until intake has routed the submission
+
+    def require_context(self) -> SubmissionContext:
+        if self.context is None:
+            raise StoredFormInvalid(f"{self.receipt_number} has not been routed yet")
+        return self.context
+
+
+def customer_summary(customer: Customer) -> CustomerSummary:
+    return CustomerSummary(
+        customer_id=customer.id, bg_number=customer.bg_number, given_name=customer.given_name,
+        family_name=customer.family_name, street=customer.street, postal_code=customer.postal_code, city=customer.city,
+    )
+
+
+def jobcenter_summary(jc: Jobcenter) -> JobcenterSummary:
+    return JobcenterSummary(jobcenter_id=jc.id, name=jc.name, street=jc.street, postal_code=jc.postal_code,
+                            city=jc.city, email=jc.email, phone=jc.phone)
+
+
+def load_job(session: Session, registry: ConnectorRegistry, submission_id: str) -> StageJob:
+    sub = session.get(Submission, submission_id)
+    if sub is None:
+        raise StoredFormInvalid(f"submission {submission_id} does not exist")
+    connector = registry.get(sub.service)
+    try:
+        form = connector.form.model_validate(sub.form_data)
+    except ValidationError as exc:
+        fields = sorted({".".join(map(str, e["loc"])) for e in exc.errors()})
+        raise StoredFormInvalid(
+            f"{sub.receipt_number}: stored form fails {sub.service} {connector.version} at {', '.join(fields)}"
+        ) from None
+    customer = session.get(Customer, sub.customer_id)
+    assert customer is not None
+    context = None
+    if sub.jobcenter_id and sub.team_id:
+        jc = session.get(Jobcenter, sub.jobcenter_id)
+        team = session.get(Team, sub.team_id)
+        assert jc is not None and team is not None
+        context = SubmissionContext(
+            submission_id=sub.id, receipt_number=sub.receipt_number, service_key=sub.service,
+            service_version=sub.service_version, channel=sub.channel, submitted_at=sub.created_at,
+            customer=customer_summary(customer), jobcenter=jobcenter_summary(jc), team_name=team.name,
+            case_reference=sub.case_reference,
+        )
+    return StageJob(submission_id=sub.id, receipt_number=sub.receipt_number, connector=connector, form=form,
+                    customer=customer_summary(customer), context=context)

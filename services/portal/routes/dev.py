@@ -1,0 +1,75 @@
+"""Development-only endpoints: demo customers, tokens, and the embedded issuer's OIDC metadata.
+
+The app factory mounts these routers only in development mode; elsewhere they are plain 404s.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from services.intake.routing import RoutingFailed, route
+from services.portal.deps import ContextDep, SessionDep
+from services.portal.errors import ApiError
+from services.store.models import Customer
+
+router = APIRouter(prefix="/api/v1/dev", tags=["development"])
+issuer_router = APIRouter(prefix="/dev-issuer", tags=["development"])
+
+
+class DemoCustomerView(BaseModel):
+    id: str
+    name: str
+    bg_number: str
+    postal_code: str
+    city: str
+    jobcenter: str | None
+
+
+class TokenRequest(BaseModel):
+    customer_id: str = Field(min_length=1, max_length=64)
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+@router.get("/customers", response_model=list[DemoCustomerView])
+def demo_customers(session: SessionDep) -> list[DemoCustomerView]:
+    views = []
+    for c in session.scalars(select(Customer).order_by(Customer.id)):
+        try:
+            jobcenter: str | None = route(session, customer=c, service="wba").jobcenter.name
+        except RoutingFailed:
+            jobcenter = None
+        views.append(DemoCustomerView(id=c.id, name=f"{c.given_name} {c.family_name}", bg_number=c.bg_number,
+                                      postal_code=c.postal_code, city=c.city, jobcenter=jobcenter))
+    return views
+
+
+@router.post("/token", response_model=TokenResponse)
+def dev_token(body: TokenRequest, ctx: ContextDep, session: SessionDep) -> TokenResponse:
+    if session.get(Customer, body.customer_id) is None:
+        raise ApiError(404, "unknown_customer", f"Den Demo-Kunden '{body.customer_id}' gibt es nicht. "
+                       "GET /api/v1/dev/customers listet alle.")
+    assert ctx.dev_issuer is not None
+    token = ctx.dev_issuer.mint(body.customer_id, roles=["customer"])
+    return TokenResponse(access_token=token, expires_in=ctx.dev_issuer.ttl_seconds)
+
+
+@issuer_router.get("/.well-known/openid-configuration")
+def openid_configuration(ctx: ContextDep) -> dict[str, Any]:
+    issuer = ctx.settings.auth_issuer
+    return {"issuer": issuer, "jwks_uri": f"{issuer}/jwks.json", "id_token_signing_alg_values_supported": ["RS256"],
+            "response_types_supported": ["token"], "subject_types_supported": ["public"]}
+
+
+@issuer_router.get("/jwks.json")
+def jwks(ctx: ContextDep) -> dict[str, Any]:
+    assert ctx.dev_issuer is not None
+    return ctx.dev_issuer.jwks()

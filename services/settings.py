@@ -1,0 +1,92 @@
+"""One settings object for the whole platform.
+
+Every component receives a ``Settings`` instance explicitly (constructor argument or FastAPI
+dependency) instead of importing a global, so tests and the CLI can run several differently
+configured components in one process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration read from ``OZGFLOW_*`` environment variables (and an optional ``.env``)."""
+
+    model_config = SettingsConfigDict(env_prefix="OZGFLOW_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description="'development' enables the embedded token issuer and the /api/v1/dev endpoints.",
+    )
+    data_dir: Path = Field(default=Path(".ozgflow"), description="Project-local folder for embedded data.")
+
+    # Database and e-file store: embedded defaults are derived from data_dir when left empty.
+    database_url: str = Field(default="", description="SQLAlchemy URL; default SQLite in data_dir.")
+    efile_url: str = Field(default="", description="file:///path (default: data_dir/efile).")
+
+    # Network layout of `ozgflow up`.
+    host: str = "127.0.0.1"
+    portal_port: int = 8000
+    prefect_port: int = 4200
+    simulator_port: int = 8100
+    public_url: str = Field(default="", description="Base URL clients use to reach the portal.")
+
+    # Authentication (OIDC-ready: production sets issuer, audience and jwks_url).
+    auth_issuer: str = "http://127.0.0.1:8000/dev-issuer"
+    auth_audience: str = "ozgflow-portal"
+    auth_jwks_url: str = Field(default="", description="JWKS of the OIDC issuer; required in production.")
+    dev_token_ttl_seconds: int = 8 * 3600
+
+    # Back-office system (benefits, ALLEGRO-like) hand-over.
+    allegro_url: str = Field(default="", description="Base URL of the benefits back-office system.")
+    transfer_timeout_seconds: float = 10.0
+    transfer_max_tries: int = Field(default=4, ge=1, description="HTTP tries within one stage attempt.")
+    transfer_backoff_base_seconds: float = 0.5
+    transfer_backoff_cap_seconds: float = 8.0
+
+    # Pipeline workers.
+    worker_batch_size: int = Field(default=20, ge=1)
+    worker_concurrency: int = Field(default=8, ge=1, description="Submissions processed at once in a batch.")
+    worker_poll_seconds: float = Field(default=0.5, gt=0)
+    lease_seconds: float = Field(default=60.0, gt=0)
+    max_attempts: int = Field(default=5, ge=1, description="Pipeline attempts before a submission fails.")
+    retry_backoff_base_seconds: float = 2.0
+    retry_backoff_cap_seconds: float = 300.0
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> "Settings":
+        if self.environment == "production":
+            if not self.auth_jwks_url:
+                raise ValueError("OZGFLOW_AUTH_JWKS_URL must be set in production (the OIDC issuer's JWKS).")
+            if not self.database_url:
+                raise ValueError("OZGFLOW_DATABASE_URL must be set in production.")
+        return self
+
+    @property
+    def dev_mode(self) -> bool:
+        return self.environment == "development"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'ozgflow.db').resolve()}"
+
+    @property
+    def resolved_efile_url(self) -> str:
+        return self.efile_url or f"file://{(self.data_dir / 'efile').resolve()}"
+
+    @property
+    def resolved_allegro_url(self) -> str:
+        return self.allegro_url or f"http://{self.host}:{self.simulator_port}"
+
+    @property
+    def resolved_public_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.portal_port}"
+
+    @property
+    def prefect_api_url(self) -> str:
+        return f"http://{self.host}:{self.prefect_port}/api"

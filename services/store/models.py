@@ -1,0 +1,183 @@
+"""The relational model: our database is the source of truth for every submission's state.
+
+Status, attempts and each stage's outcome live here (the stage ledger), never only in Prefect.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC timestamps on every backend (SQLite has no time zones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use datetime.now(UTC)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Jobcenter(Base):
+    __tablename__ = "jobcenters"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    office_number: Mapped[str] = mapped_column(String(5), unique=True)
+    street: Mapped[str] = mapped_column(String(200))
+    postal_code: Mapped[str] = mapped_column(String(5))
+    city: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(50))
+
+
+class JobcenterArea(Base):
+    """A postal-code area a jobcenter serves (Zuständigkeit by place of residence)."""
+
+    __tablename__ = "jobcenter_areas"
+
+    postal_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    jobcenter_id: Mapped[str] = mapped_column(ForeignKey("jobcenters.id", ondelete="CASCADE"), index=True)
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    jobcenter_id: Mapped[str] = mapped_column(ForeignKey("jobcenters.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class RoutingRule(Base):
+    """A jobcenter's own rule assigning submissions to a team; lowest priority number wins.
+
+    ``service`` None matches every service; the BG digit range matches the last digit of the BG
+    number (many jobcenters split their benefit teams that way).
+    """
+
+    __tablename__ = "routing_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    jobcenter_id: Mapped[str] = mapped_column(ForeignKey("jobcenters.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    priority: Mapped[int] = mapped_column(Integer, default=100)
+    service: Mapped[str | None] = mapped_column(String(64))
+    bg_digit_min: Mapped[int | None] = mapped_column(Integer)
+    bg_digit_max: Mapped[int | None] = mapped_column(Integer)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    bg_number: Mapped[str] = mapped_column(String(14), index=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    street: Mapped[str] = mapped_column(String(200))
+    postal_code: Mapped[str] = mapped_column(String(5))
+    city: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(200))
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("customer_id", "idempotency_key", name="uq_submission_idempotency"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    receipt_number: Mapped[str] = mapped_column(String(32), unique=True)
+    service: Mapped[str] = mapped_column(String(64), index=True)
+    service_version: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(16), default="online")
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    form_data: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    jobcenter_id: Mapped[str | None] = mapped_column(ForeignKey("jobcenters.id"), index=True)
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"))
+    case_reference: Mapped[str | None] = mapped_column(String(100))
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxEntry(Base):
+    """Work waiting for a pipeline worker, written in the same transaction as its submission.
+
+    A worker leases entries; an expired lease makes the entry claimable again. ``attempts``
+    bounds how often a submission is tried before it is dead-lettered.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_claimable", "state", "available_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), unique=True)
+    state: Mapped[str] = mapped_column(String(16), default="ready")
+    available_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StageResult(Base):
+    """The stage ledger: one row per submission and stage."""
+
+    __tablename__ = "stage_results"
+    __table_args__ = (UniqueConstraint("submission_id", "stage", name="uq_stage_result"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reference: Mapped[str | None] = mapped_column(String(500))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class MailboxMessage(Base):
+    """A message in a customer's Postfach; ``dedup_key`` makes every sender's write idempotent."""
+
+    __tablename__ = "mailbox_messages"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    jobcenter_id: Mapped[str] = mapped_column(ForeignKey("jobcenters.id"))
+    submission_id: Mapped[str | None] = mapped_column(ForeignKey("submissions.id"))
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

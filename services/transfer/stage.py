@@ -1,0 +1,57 @@
+"""Transfer stage: hand the case over to the back-office system named by the connector."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy.orm import Session
+
+from services.pipeline.errors import PermanentStageError, SafeStageError
+from services.pipeline.job import StageJob
+from services.pipeline.stage import StageOutput
+from services.store.models import Submission
+from services.transfer.client import HandoverRejected, HandoverUnavailable, SpecialistSystemClient
+
+
+class UnknownSpecialistSystem(PermanentStageError):
+    pass
+
+
+class HandoverRefused(PermanentStageError):
+    pass
+
+
+class HandoverFailed(SafeStageError):
+    """The back-office system stayed unreachable through every try of this attempt."""
+
+
+def idempotency_key_for(submission_id: str) -> str:
+    """Stable across reruns and workers: the back-office system keeps exactly one case per submission."""
+    return f"ozgflow-{submission_id}"
+
+
+class TransferStage:
+    name = "transfer"
+
+    def __init__(self, clients: Mapping[str, SpecialistSystemClient]) -> None:
+        self._clients = clients
+
+    def perform(self, job: StageJob) -> StageOutput:
+        ctx = job.require_context()
+        system = job.connector.handover_system
+        client = self._clients.get(system)
+        if client is None:
+            raise UnknownSpecialistSystem(f"no back-office system '{system}' is configured")
+        payload = job.connector.handover_payload(job.form, ctx)
+        try:
+            receipt = client.create_case(idempotency_key=idempotency_key_for(job.submission_id), payload=payload)
+        except HandoverRejected as exc:
+            raise HandoverRefused(f"{job.receipt_number}: {system} refused the case: {exc}") from None
+        except HandoverUnavailable as exc:
+            raise HandoverFailed(f"{job.receipt_number}: {exc}", tries=exc.tries) from None
+        return StageOutput(reference=receipt.case_reference, tries=receipt.tries)
+
+    def record(self, session: Session, job: StageJob, output: StageOutput) -> None:
+        submission = session.get(Submission, job.submission_id)
+        assert submission is not None
+        submission.case_reference = output.reference
