@@ -134,7 +134,7 @@ def named_examples(today: date | None = None) -> dict[str, dict[str, Any]]:
                     "description": "Minijob, Getränkemarkt Hoffmann",
                     "gross_monthly": "556.00",
                     "net_monthly": "556.00",
-                    "since": "2024-03-01",
+                    "since": ago(400),
                     "until": ago(10),
                 }
             ],

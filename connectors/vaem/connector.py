@@ -1,0 +1,120 @@
+"""The VÄM connector: identity and the hooks the generic pipeline calls."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from connectors.sdk import (
+    Connector,
+    DocumentSection,
+    FieldProblem,
+    Maturity,
+    ReceiptText,
+    ServiceForm,
+    SubmissionContext,
+)
+from connectors.sdk.fields import format_datetime
+from connectors.vaem import examples as _examples
+from connectors.vaem.checks import check_vaem
+from connectors.vaem.document import change_summary, evidence_line, vaem_sections
+from connectors.vaem.form import FORM_VERSION, Delivery, VaemForm
+
+
+def _vaem(form: ServiceForm) -> VaemForm:
+    # The pipeline passes whatever model the registry built; a wrong one is a platform bug, not bad input.
+    if not isinstance(form, VaemForm):
+        raise TypeError(f"the VÄM connector expects a VaemForm, got {type(form).__name__}")
+    return form
+
+
+class VaemConnector(Connector):
+    key: ClassVar[str] = "vaem"
+    title: ClassVar[str] = "Veränderungsmitteilung Bürgergeld (VÄM)"
+    # Provisional: we found no published LeiKa key specific to the SGB II change notification,
+    # so this is the project's placeholder key for VÄM-like services. Replace it once FIM confirms one.
+    leika_key: ClassVar[str] = "urn:de:fim:leika:leistung:99050012105000"
+    version: ClassVar[str] = FORM_VERSION
+    maturity: ClassVar[Maturity] = Maturity.ONLINE_SERVICE
+    roadmap_stage: ClassVar[int] = 1
+    description: ClassVar[str] = (
+        "Mitteilung von Änderungen während des Bürgergeld-Bezugs: Umzug, Miete, Einkommen, neue Arbeit, "
+        "Personen im Haushalt, Bankverbindung. Bitte Änderungen sofort mitteilen."
+    )
+    form: ClassVar[type[ServiceForm]] = VaemForm
+    handover_system: ClassVar[str] = "allegro"
+
+    def check(self, form: ServiceForm, today: date | None = None) -> list[FieldProblem]:
+        return check_vaem(_vaem(form), today)
+
+    def examples(self, today: date | None = None) -> list[dict[str, Any]]:
+        return _examples.examples(today)
+
+    def document(self, form: ServiceForm, ctx: SubmissionContext) -> list[DocumentSection]:
+        return vaem_sections(_vaem(form), ctx)
+
+    def handover_payload(self, form: ServiceForm, ctx: SubmissionContext) -> dict[str, Any]:
+        """Derived from the submission only (no clock, no randomness), so a retried hand-over is identical."""
+        vaem = _vaem(form)
+        dates = [change.effective_date for change in vaem.changes]
+        return {
+            "vorgangsart": "VAEM",
+            "formularversion": ctx.service_version,
+            "vorgang_id": ctx.submission_id,
+            "eingangsnummer": ctx.receipt_number,
+            "eingangsdatum": ctx.submitted_at.isoformat(),
+            "eingangsweg": ctx.channel,
+            "bg_nummer": ctx.customer.bg_number,
+            "kunden_id": ctx.customer.customer_id,
+            "dienststelle": ctx.jobcenter.jobcenter_id,
+            "team": ctx.team_name,
+            "aktenzeichen": ctx.case_reference,
+            "aenderungsarten": sorted({change.type for change in vaem.changes}),
+            # The clerk recalculates from the earliest change on; saves reading every entry first.
+            "aenderung_ab": min(dates).isoformat() if dates else None,
+            "daten": vaem.model_dump(mode="json"),
+        }
+
+    def receipt(self, form: ServiceForm, ctx: SubmissionContext) -> ReceiptText:
+        vaem = _vaem(form)
+        jobcenter = ctx.jobcenter
+        changes = "\n".join(f"{i}. {change_summary(c)}" for i, c in enumerate(vaem.changes, 1))
+        upload = [
+            evidence_line(e.kind.label, e.description) for e in vaem.evidence if e.delivery is Delivery.UPLOAD
+        ]
+        post = [
+            evidence_line(e.kind.label, e.description) for e in vaem.evidence if e.delivery is Delivery.POST
+        ]
+        evidence = ""
+        if upload:
+            evidence += (
+                "Bitte laden Sie diese Nachweise in Ihrem Postfach hoch, falls noch nicht geschehen:\n"
+            )
+            evidence += "".join(f"- {line}\n" for line in upload) + "\n"
+        if post:
+            evidence += (
+                f"Diese Nachweise schicken Sie per Post an {jobcenter.name}, {jobcenter.street}, "
+                f"{jobcenter.postal_code} {jobcenter.city} (bitte die Eingangsnummer angeben):\n"
+            )
+            evidence += "".join(f"- {line}\n" for line in post) + "\n"
+        if not evidence:
+            evidence = "Sie haben keine Nachweise angegeben.\n\n"
+        body = (
+            f"Guten Tag {ctx.customer.display_name},\n\n"
+            f"Ihre Veränderungsmitteilung ist am {format_datetime(ctx.submitted_at)} beim "
+            f"{jobcenter.name} eingegangen.\n\n"
+            f"Eingangsnummer: {ctx.receipt_number}\n"
+            f"BG-Nummer: {ctx.customer.bg_number}\n\n"
+            f"Sie haben uns diese Änderungen mitgeteilt:\n{changes}\n\n"
+            f"{evidence}"
+            "So geht es weiter:\n"
+            "- Das Jobcenter prüft Ihre Angaben.\n"
+            "- Fehlen Nachweise oder Angaben, melden wir uns in Ihrem Postfach.\n"
+            "- Ändert sich dadurch Ihr Anspruch, erhalten Sie einen Änderungsbescheid.\n\n"
+            "Bei Fragen erreichen Sie uns unter Angabe der Eingangsnummer:\n"
+            f"{jobcenter.name}, {jobcenter.street}, {jobcenter.postal_code} {jobcenter.city}\n"
+            f"Telefon {jobcenter.phone}, E-Mail {jobcenter.email}\n\n"
+            f"Mit freundlichen Grüßen\n{jobcenter.name}"
+        )
+        subject = f"Eingangsbestätigung: Veränderungsmitteilung ({ctx.receipt_number})"
+        return ReceiptText(subject=subject, body=body)

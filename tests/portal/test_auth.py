@@ -1,0 +1,110 @@
+"""Bearer tokens: no token, bad tokens, foreign issuers, dev endpoints only in development mode."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import jwt
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from connectors.sdk.registry import ConnectorRegistry
+from services.identity.dev_issuer import DevIssuer
+from services.portal.app import create_app
+from services.settings import Settings
+from services.store.db import Database
+from tests.support.http_server import UvicornThread
+
+
+def test_no_token_is_401_with_code(client: TestClient) -> None:
+    for method, path in (("get", "/api/v1/mailbox"), ("post", "/api/v1/submissions/wba"),
+                         ("get", "/api/v1/submissions/some-id")):
+        response = getattr(client, method)(path)
+        assert response.status_code == 401, path
+        assert response.json()["error"]["code"] == "unauthenticated"
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_token_signed_by_another_key_is_rejected(client: TestClient, settings: Settings, tmp_path: Path) -> None:
+    stranger = DevIssuer(tmp_path / "other.pem", issuer=settings.auth_issuer, audience=settings.auth_audience,
+                         ttl_seconds=60)
+    response = client.get("/api/v1/mailbox", headers={"Authorization": f"Bearer {stranger.mint('kd-1001', roles=['customer'])}"})
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "invalid_token"
+
+
+def test_expired_wrong_audience_and_garbage_tokens_are_rejected(client: TestClient, settings: Settings) -> None:
+    key_path = settings.data_dir / "dev-issuer-key.pem"
+    issuer = DevIssuer(key_path, issuer=settings.auth_issuer, audience=settings.auth_audience, ttl_seconds=60)
+    expired = issuer.mint("kd-1001", roles=["customer"], extra={"exp": int(time.time()) - 3600})
+    wrong_aud = issuer.mint("kd-1001", roles=["customer"], extra={"aud": "someone-else"})
+    wrong_iss = issuer.mint("kd-1001", roles=["customer"], extra={"iss": "https://evil.example"})
+    for token in (expired, wrong_aud, wrong_iss, "not-a-jwt"):
+        response = client.get("/api/v1/mailbox", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401, token
+        assert response.json()["error"]["code"] == "invalid_token"
+
+
+def test_unsigned_token_is_rejected(client: TestClient, settings: Settings) -> None:
+    forged = jwt.encode({"sub": "kd-1001", "iss": settings.auth_issuer, "aud": settings.auth_audience,
+                         "exp": int(time.time()) + 60, "roles": ["customer"]}, key=None, algorithm="none")
+    response = client.get("/api/v1/mailbox", headers={"Authorization": f"Bearer {forged}"})
+    assert response.status_code == 401
+
+
+def test_token_without_customer_role_is_403(client: TestClient, settings: Settings) -> None:
+    issuer = DevIssuer(settings.data_dir / "dev-issuer-key.pem", issuer=settings.auth_issuer,
+                       audience=settings.auth_audience, ttl_seconds=60)
+    response = client.get("/api/v1/mailbox", headers={"Authorization": f"Bearer {issuer.mint('kd-1001', roles=['staff'])}"})
+    assert response.status_code == 403
+
+
+def test_token_for_unknown_customer_is_401(client: TestClient, token_for) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/api/v1/mailbox", headers=token_for("kd-does-not-exist"))
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unknown_customer"
+
+
+def test_dev_endpoints_list_customers_and_mint_working_tokens(client: TestClient) -> None:
+    customers = client.get("/api/v1/dev/customers").json()
+    by_id = {c["id"]: c for c in customers}
+    assert by_id["kd-1001"]["jobcenter"] == "Jobcenter Berlin Mitte"
+    assert by_id["kd-9001"]["jobcenter"] is None
+    token = client.post("/api/v1/dev/token", json={"customer_id": "kd-1001"}).json()["access_token"]
+    assert client.get("/api/v1/mailbox", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    unknown = client.post("/api/v1/dev/token", json={"customer_id": "kd-0"})
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "unknown_customer"
+    jwks = client.get("/dev-issuer/jwks.json").json()
+    assert jwks["keys"][0]["kty"] == "RSA"
+
+
+def test_production_verifies_against_the_issuers_jwks_and_hides_dev_endpoints(
+    settings: Settings, db: Database, registry: ConnectorRegistry, tmp_path: Path
+) -> None:
+    """OIDC path: keys come from the issuer's JWKS over HTTP; the dev endpoints do not exist."""
+    idp = DevIssuer(tmp_path / "idp.pem", issuer="https://idp.example/realms/bund", audience="ozgflow-portal",
+                    ttl_seconds=60)
+    jwks_app = FastAPI()
+    jwks_app.get("/certs")(idp.jwks)
+    with UvicornThread(jwks_app) as jwks_server:
+        production = settings.model_copy(update={
+            "environment": "production", "auth_issuer": idp.issuer, "auth_jwks_url": f"{jwks_server.url}/certs"})
+        with TestClient(create_app(production, db=db, registry=registry)) as prod:
+            assert prod.get("/api/v1/dev/customers").status_code == 404
+            response = prod.post("/api/v1/dev/token", json={"customer_id": "kd-1001"})
+            assert response.status_code == 404
+            assert response.json()["error"]["code"] == "not_found"
+            good = prod.get("/api/v1/mailbox", headers={"Authorization": f"Bearer {idp.mint('kd-1001', roles=['customer'])}"})
+            assert good.status_code == 200
+            dev_token = DevIssuer(settings.data_dir / "dev-issuer-key.pem", issuer=idp.issuer,
+                                  audience="ozgflow-portal", ttl_seconds=60).mint("kd-1001", roles=["customer"])
+            assert prod.get("/api/v1/mailbox", headers={"Authorization": f"Bearer {dev_token}"}).status_code == 401
+
+
+def test_production_settings_refuse_missing_jwks() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="OZGFLOW_AUTH_JWKS_URL"):
+        Settings(_env_file=None, environment="production", database_url="sqlite://")  # type: ignore[call-arg]
