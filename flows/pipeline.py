@@ -46,8 +46,13 @@ def tags_for(refs: Sequence[SubmissionRef]) -> list[str]:
 
 
 def _stage_task(runner: PipelineRunner, stage_name: str) -> Any:
-    @task(name=stage_name, task_run_name=f"{stage_name} {{receipt_number}}", cache_policy=NONE,
-          persist_result=False, log_prints=False)
+    @task(
+        name=stage_name,
+        task_run_name=f"{stage_name} {{receipt_number}}",
+        cache_policy=NONE,
+        persist_result=False,
+        log_prints=False,
+    )
     async def run(submission_id: str, receipt_number: str) -> str:
         try:
             return await anyio.to_thread.run_sync(runner.run_stage, stage_name, submission_id)
@@ -70,8 +75,9 @@ def build_pipeline_flow(runner: PipelineRunner, *, concurrency: int) -> Flow[...
             except StageFailed as exc:
                 failure = exc.failure
             return await anyio.to_thread.run_sync(
-                lambda: runner.conclude(submission_id=ref.submission_id, worker_id=worker_id, attempt=attempt,
-                                        failure=failure)
+                lambda: runner.conclude(
+                    submission_id=ref.submission_id, worker_id=worker_id, attempt=attempt, failure=failure
+                )
             )
 
     @flow(name=FLOW_NAME, persist_result=False, log_prints=False, validate_parameters=False)

@@ -9,6 +9,7 @@ back without counting an attempt, and the worker waits before trying again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -20,8 +21,8 @@ from prefect import Flow, tags
 
 from flows.pipeline import build_pipeline_flow, flow_run_name, tags_for
 from services.pipeline.runner import PipelineRunner
-from services.store import outbox
 from services.settings import Settings
+from services.store import outbox
 from services.transfer.backoff import Backoff
 
 log = logging.getLogger("ozgflow.worker")
@@ -32,9 +33,17 @@ def new_worker_id() -> str:
 
 
 class PipelineWorker:
-    def __init__(self, runner: PipelineRunner, *, batch_size: int, concurrency: int, lease_seconds: float,
-                 poll_seconds: float, worker_id: str | None = None,
-                 orchestration_backoff: Backoff | None = None) -> None:
+    def __init__(
+        self,
+        runner: PipelineRunner,
+        *,
+        batch_size: int,
+        concurrency: int,
+        lease_seconds: float,
+        poll_seconds: float,
+        worker_id: str | None = None,
+        orchestration_backoff: Backoff | None = None,
+    ) -> None:
         self.runner = runner
         self.batch_size = batch_size
         self.lease_seconds = lease_seconds
@@ -46,8 +55,9 @@ class PipelineWorker:
 
     def _claim(self) -> list[outbox.Claim]:
         with self.runner.db.session() as session:
-            return outbox.claim(session, worker_id=self.worker_id, limit=self.batch_size,
-                                lease_seconds=self.lease_seconds)
+            return outbox.claim(
+                session, worker_id=self.worker_id, limit=self.batch_size, lease_seconds=self.lease_seconds
+            )
 
     def _renew(self, ids: list[str]) -> None:
         with self.runner.db.session() as session:
@@ -79,8 +89,7 @@ class PipelineWorker:
             self._orchestration_failures = 0
         except Exception as exc:
             self._orchestration_failures += 1
-            log.warning("orchestration failed for %d submission(s), giving them back: %s", len(ids),
-                        type(exc).__name__)
+            log.warning("orchestration failed for %d submission(s), giving them back: %s", len(ids), type(exc).__name__)
             await anyio.to_thread.run_sync(self._release, ids)
             await asyncio.sleep(self._orchestration_backoff.delay(self._orchestration_failures))
         finally:
@@ -97,23 +106,28 @@ class PipelineWorker:
                 log.exception("worker loop error")
                 claimed = 0
             if claimed == 0:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=self.poll_seconds)
-                except TimeoutError:
-                    pass
         log.info("worker %s stopped", self.worker_id)
 
 
-def worker_from_settings(settings: Settings, *, runner: PipelineRunner | None = None,
-                         worker_id: str | None = None) -> PipelineWorker:
+def worker_from_settings(
+    settings: Settings, *, runner: PipelineRunner | None = None, worker_id: str | None = None
+) -> PipelineWorker:
     """The worker as configured by ``OZGFLOW_WORKER_*`` and ``OZGFLOW_LEASE_SECONDS``."""
     if runner is None:
         from connectors.sdk.registry import ConnectorRegistry
         from services.pipeline.assembly import build_runner
         from services.store.db import Database
 
-        runner = build_runner(settings, db=Database(settings.resolved_database_url),
-                              registry=ConnectorRegistry.from_entry_points())
-    return PipelineWorker(runner, batch_size=settings.worker_batch_size, concurrency=settings.worker_concurrency,
-                          lease_seconds=settings.lease_seconds, poll_seconds=settings.worker_poll_seconds,
-                          worker_id=worker_id)
+        runner = build_runner(
+            settings, db=Database(settings.resolved_database_url), registry=ConnectorRegistry.from_entry_points()
+        )
+    return PipelineWorker(
+        runner,
+        batch_size=settings.worker_batch_size,
+        concurrency=settings.worker_concurrency,
+        lease_seconds=settings.lease_seconds,
+        poll_seconds=settings.worker_poll_seconds,
+        worker_id=worker_id,
+    )

@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     retry_backoff_cap_seconds: float = 300.0
 
     @model_validator(mode="after")
-    def _refuse_unsafe_production(self) -> "Settings":
+    def _refuse_unsafe_production(self) -> Settings:
         if self.environment == "production":
             if not self.auth_jwks_url:
                 raise ValueError("OZGFLOW_AUTH_JWKS_URL must be set in production (the OIDC issuer's JWKS).")

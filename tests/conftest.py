@@ -100,11 +100,20 @@ def simulator(simulator_server: UvicornThread, simulator_state: SimulatorState) 
 def settings(tmp_path: Path, database_url: str, simulator_server: UvicornThread) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
-        environment="development", data_dir=tmp_path / "data", database_url=database_url,
-        efile_url=f"file://{tmp_path / 'efile'}", allegro_url=simulator_server.url,
-        transfer_max_tries=3, transfer_backoff_base_seconds=0.01, transfer_backoff_cap_seconds=0.05,
-        transfer_timeout_seconds=2.0, retry_backoff_base_seconds=0.05, retry_backoff_cap_seconds=0.2,
-        max_attempts=3, lease_seconds=5.0, worker_poll_seconds=0.05,
+        environment="development",
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        efile_url=f"file://{tmp_path / 'efile'}",
+        allegro_url=simulator_server.url,
+        transfer_max_tries=3,
+        transfer_backoff_base_seconds=0.01,
+        transfer_backoff_cap_seconds=0.05,
+        transfer_timeout_seconds=2.0,
+        retry_backoff_base_seconds=0.05,
+        retry_backoff_cap_seconds=0.2,
+        max_attempts=3,
+        lease_seconds=5.0,
+        worker_poll_seconds=0.05,
     )
 
 

@@ -16,7 +16,7 @@ from connectors.sdk.contract import (
     SubmissionContext,
 )
 from connectors.sdk.messages import problems_from_validation_error
-from connectors.sdk.registry import ConnectorRegistry, ConnectorLoadError
+from connectors.sdk.registry import ConnectorLoadError, ConnectorRegistry
 
 __all__ = [
     "Connector",

@@ -31,9 +31,7 @@ def _check_iban(value: str) -> str:
     rearranged = value[4:] + value[:4]
     digits = "".join(str(int(ch, 36)) for ch in rearranged)
     if int(digits) % 97 != 1:
-        raise PydanticCustomError(
-            "iban_checksum", "Die Prüfziffer der IBAN stimmt nicht. Bitte auf Tippfehler prüfen."
-        )
+        raise PydanticCustomError("iban_checksum", "Die Prüfziffer der IBAN stimmt nicht. Bitte auf Tippfehler prüfen.")
     return value
 
 
@@ -77,9 +75,7 @@ LongText = Annotated[str, Field(min_length=1, max_length=2000)]
 
 def _check_person_name(value: str) -> str:
     if any(ch.isdigit() for ch in value):
-        raise PydanticCustomError(
-            "person_name_digits", "Ein Name darf keine Ziffern enthalten. Bitte prüfen."
-        )
+        raise PydanticCustomError("person_name_digits", "Ein Name darf keine Ziffern enthalten. Bitte prüfen.")
     return value
 
 

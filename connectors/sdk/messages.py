@@ -46,19 +46,49 @@ _MESSAGES: dict[str, str] = {
     "model_type": "Bitte die Angaben zu diesem Abschnitt als Objekt übermitteln.",
     "model_attributes_type": "Bitte die Angaben zu diesem Abschnitt als Objekt übermitteln.",
     "union_tag_invalid": "Unbekannte Art '{tag}'. Zulässig sind: {expected_tags}.",
-    "union_tag_not_found": "Bitte die Art angeben (Feld '{discriminator}').",
+    "union_tag_not_found": "Bitte die Art angeben (Feld {discriminator}).",
 }
 _FALLBACK = "Die Angabe ist ungültig. Bitte prüfen."
 
 
-def field_path(loc: tuple[Any, ...]) -> str:
-    """Dotted path of a validation location, without pydantic's internal union/tag segments."""
-    parts = [str(p) for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))]
+def field_path(loc: tuple[Any, ...], data: Any = None) -> str:
+    """Dotted path of a validation location as the form has it.
+
+    Pydantic inserts internal segments (``function-after[...]``) and, inside a discriminated
+    union, the tag value (``changes.0.household.birth_date``). The tag is recognised by walking
+    the submitted data: a segment that is not a key of the current object but its ``type`` value.
+    """
+    parts: list[str] = []
+    node = data
+    for segment in loc:
+        if isinstance(segment, str) and ("[" in segment or segment.startswith("function-")):
+            continue
+        if (
+            isinstance(node, dict)
+            and isinstance(segment, str)
+            and segment not in node
+            and segment in {str(v) for v in node.values() if isinstance(v, str | int)}
+        ):
+            continue  # a discriminator tag, not a field
+        parts.append(str(segment))
+        if isinstance(node, dict):
+            node = node.get(segment) if isinstance(segment, str) else None
+        elif isinstance(node, list) and isinstance(segment, int):
+            node = node[segment] if 0 <= segment < len(node) else None
+        else:
+            node = None
     return ".".join(parts) or "__root__"
 
 
-def problems_from_errors(errors: Iterable[Mapping[str, Any]]) -> list[FieldProblem]:
-    """Field problems from pydantic-style error dicts (also FastAPI's request validation errors)."""
+def _german(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Pydantic joins alternatives with an English ' or '."""
+    return {k: v.replace(" or ", " oder ") if isinstance(v, str) else v for k, v in ctx.items()}
+
+
+def problems_from_errors(errors: Iterable[Mapping[str, Any]], data: Any = None) -> list[FieldProblem]:
+    """Field problems from pydantic-style error dicts (also FastAPI's request validation errors).
+
+    ``data`` is the submitted input; with it, paths inside discriminated unions match the form."""
     problems: list[FieldProblem] = []
     for err in errors:
         code = err["type"]
@@ -71,12 +101,12 @@ def problems_from_errors(errors: Iterable[Mapping[str, Any]]) -> list[FieldProbl
                 message = str(ctx["error"])
         else:
             try:
-                message = template.format(**ctx)
+                message = template.format(**_german(ctx))
             except (KeyError, IndexError):
                 message = _FALLBACK
-        problems.append(FieldProblem(field=field_path(tuple(err["loc"])), code=code, message=message))
+        problems.append(FieldProblem(field=field_path(tuple(err["loc"]), data), code=code, message=message))
     return problems
 
 
-def problems_from_validation_error(exc: ValidationError) -> list[FieldProblem]:
-    return problems_from_errors(exc.errors(include_url=False))
+def problems_from_validation_error(exc: ValidationError, data: Any = None) -> list[FieldProblem]:
+    return problems_from_errors(exc.errors(include_url=False), data)

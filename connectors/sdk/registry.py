@@ -52,7 +52,7 @@ class ConnectorRegistry:
             self.add(connector, name=connector.key)
 
     @classmethod
-    def from_entry_points(cls, eps: Iterable[EntryPoint] | None = None) -> "ConnectorRegistry":
+    def from_entry_points(cls, eps: Iterable[EntryPoint] | None = None) -> ConnectorRegistry:
         registry = cls()
         for ep in eps if eps is not None else entry_points(group=ENTRY_POINT_GROUP):
             try:

@@ -85,9 +85,7 @@ def _income(path: str, change: IncomeChange) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     amounts = {"gross_monthly": change.gross_monthly, "net_monthly": change.net_monthly}
     if change.event is IncomeEvent.INCOME_ENDED:
-        message = (
-            "Bei einem weggefallenen Einkommen bitte keinen Betrag angeben. Bitte entfernen Sie den Betrag."
-        )
+        message = "Bei einem weggefallenen Einkommen bitte keinen Betrag angeben. Bitte entfernen Sie den Betrag."
         problems += [
             FieldProblem(f"{path}.{name}", "amount_not_expected", message)
             for name, value in amounts.items()
@@ -105,9 +103,7 @@ def _income(path: str, change: IncomeChange) -> list[FieldProblem]:
             and change.net_monthly is not None
             and change.net_monthly > change.gross_monthly
         ):
-            message = (
-                "Der Nettobetrag kann nicht höher sein als der Bruttobetrag. Bitte prüfen Sie beide Beträge."
-            )
+            message = "Der Nettobetrag kann nicht höher sein als der Bruttobetrag. Bitte prüfen Sie beide Beträge."
             problems.append(FieldProblem(f"{path}.net_monthly", "net_exceeds_gross", message))
     needs_employer = change.event is IncomeEvent.NEW_JOB or change.income_kind is IncomeKind.OTHER
     if needs_employer and change.employer is None:

@@ -68,7 +68,6 @@ class VaemConnector(Connector):
             "kunden_id": ctx.customer.customer_id,
             "dienststelle": ctx.jobcenter.jobcenter_id,
             "team": ctx.team_name,
-            "aktenzeichen": ctx.case_reference,
             "aenderungsarten": sorted({change.type for change in vaem.changes}),
             # The clerk recalculates from the earliest change on; saves reading every entry first.
             "aenderung_ab": min(dates).isoformat() if dates else None,
@@ -79,17 +78,11 @@ class VaemConnector(Connector):
         vaem = _vaem(form)
         jobcenter = ctx.jobcenter
         changes = "\n".join(f"{i}. {change_summary(c)}" for i, c in enumerate(vaem.changes, 1))
-        upload = [
-            evidence_line(e.kind.label, e.description) for e in vaem.evidence if e.delivery is Delivery.UPLOAD
-        ]
-        post = [
-            evidence_line(e.kind.label, e.description) for e in vaem.evidence if e.delivery is Delivery.POST
-        ]
+        upload = [evidence_line(e.kind.label, e.description) for e in vaem.evidence if e.delivery is Delivery.UPLOAD]
+        post = [evidence_line(e.kind.label, e.description) for e in vaem.evidence if e.delivery is Delivery.POST]
         evidence = ""
         if upload:
-            evidence += (
-                "Bitte laden Sie diese Nachweise in Ihrem Postfach hoch, falls noch nicht geschehen:\n"
-            )
+            evidence += "Bitte laden Sie diese Nachweise in Ihrem Postfach hoch, falls noch nicht geschehen:\n"
             evidence += "".join(f"- {line}\n" for line in upload) + "\n"
         if post:
             evidence += (

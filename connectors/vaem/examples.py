@@ -106,9 +106,7 @@ def named_examples(today: date | None = None) -> dict[str, dict[str, Any]]:
                 "reason": "Mieterhöhung nach Modernisierung",
             }
         ],
-        "evidence": [
-            {"kind": "other", "description": "Mieterhöhungsschreiben der Vermieterin", "delivery": "post"}
-        ],
+        "evidence": [{"kind": "other", "description": "Mieterhöhungsschreiben der Vermieterin", "delivery": "post"}],
         "declarations": dict(_DECLARED),
     }
 

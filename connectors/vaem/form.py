@@ -106,9 +106,7 @@ class IncomeChange(ServiceForm):
 
     type: Literal["income"] = Field(title="Art der Änderung")
     event: IncomeEvent = Field(title="Was hat sich geändert?")
-    effective_date: date = Field(
-        title="Datum", description="Arbeitsbeginn, Datum der Änderung bzw. des Wegfalls."
-    )
+    effective_date: date = Field(title="Datum", description="Arbeitsbeginn, Datum der Änderung bzw. des Wegfalls.")
     person: PersonName = Field(title="Person", description="Wer erhält das Einkommen?")
     income_kind: IncomeKind = Field(default=IncomeKind.EMPLOYMENT, title="Art des Einkommens")
     employer: ShortText | None = Field(default=None, title="Arbeitgeber bzw. zahlende Stelle")
@@ -168,9 +166,7 @@ class Evidence(ServiceForm):
 class Declarations(ServiceForm):
     model_config = section_config("Erklärung")
 
-    truthful_information: bool = Field(
-        title="Ich versichere, dass meine Angaben richtig und vollständig sind."
-    )
+    truthful_information: bool = Field(title="Ich versichere, dass meine Angaben richtig und vollständig sind.")
 
 
 class VaemForm(ServiceForm):
@@ -178,8 +174,7 @@ class VaemForm(ServiceForm):
 
     model_config = section_config(
         "Veränderungsmitteilung Bürgergeld",
-        "Teilen Sie Ihrem Jobcenter mit, was sich geändert hat, und geben Sie an, welche Nachweise "
-        "Sie einreichen.",
+        "Teilen Sie Ihrem Jobcenter mit, was sich geändert hat, und geben Sie an, welche Nachweise Sie einreichen.",
     )
 
     changes: list[Change] = Field(max_length=MAX_CHANGES, title="Änderungen")

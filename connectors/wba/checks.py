@@ -118,18 +118,14 @@ def _household(section: HouseholdChanges, today: date, latest: date) -> list[Fie
                     f"{leaving.given_name} {leaving.family_name} kann nicht vor dem Zuzug "
                     f"({format_date(joining.moved_on)}) ausgezogen sein. Bitte prüfen Sie das Auszugsdatum."
                 )
-                problems.append(
-                    FieldProblem(f"household.moved_out.{j}.moved_on", "move_out_before_move_in", message)
-                )
+                problems.append(FieldProblem(f"household.moved_out.{j}.moved_on", "move_out_before_move_in", message))
     return problems
 
 
 def _check_income_entry(path: str, entry: IncomeEntry, latest: date) -> list[FieldProblem]:
     problems = _not_after(f"{path}.since", entry.since, latest)
     if entry.net_monthly > entry.gross_monthly:
-        message = (
-            "Der Nettobetrag kann nicht höher sein als der Bruttobetrag. Bitte prüfen Sie beide Beträge."
-        )
+        message = "Der Nettobetrag kann nicht höher sein als der Bruttobetrag. Bitte prüfen Sie beide Beträge."
         problems.append(FieldProblem(f"{path}.net_monthly", "net_exceeds_gross", message))
     if entry.until is not None:
         problems += _not_after(f"{path}.until", entry.until, latest)
@@ -146,9 +142,7 @@ def _income(section: IncomeChanges, latest: date) -> list[FieldProblem]:
     if not section.changed:
         return _switch("income", False, {"entries": section.entries})
     if not section.entries:
-        message = (
-            "Bitte geben Sie mindestens ein Einkommen an – oder geben Sie an, dass sich nichts geändert hat."
-        )
+        message = "Bitte geben Sie mindestens ein Einkommen an – oder geben Sie an, dass sich nichts geändert hat."
         return [FieldProblem("income.entries", "details_missing", message)]
     problems: list[FieldProblem] = []
     for i, entry in enumerate(section.entries):
@@ -175,9 +169,7 @@ def _assets(section: Assets) -> list[FieldProblem]:
 _DECLARATION_MESSAGES = {
     "truthful_information": "Bitte bestätigen Sie, dass Ihre Angaben richtig und vollständig sind.",
     "duty_to_report_changes": "Bitte bestätigen Sie, dass Sie Änderungen unverzüglich mitteilen.",
-    "data_processing_acknowledged": (
-        "Bitte bestätigen Sie, dass Sie die Hinweise zum Datenschutz gelesen haben."
-    ),
+    "data_processing_acknowledged": ("Bitte bestätigen Sie, dass Sie die Hinweise zum Datenschutz gelesen haben."),
 }
 
 

@@ -67,7 +67,6 @@ class WbaConnector(Connector):
             "kunden_id": ctx.customer.customer_id,
             "dienststelle": ctx.jobcenter.jobcenter_id,
             "team": ctx.team_name,
-            "aktenzeichen": ctx.case_reference,
             "geaenderte_bereiche": wba.changed_sections(),
             "daten": wba.model_dump(mode="json"),
         }
@@ -104,6 +103,4 @@ class WbaConnector(Connector):
             f"Telefon {jobcenter.phone}, E-Mail {jobcenter.email}\n\n"
             f"Mit freundlichen Grüßen\n{jobcenter.name}"
         )
-        return ReceiptText(
-            subject=f"Eingangsbestätigung: Weiterbewilligungsantrag ({ctx.receipt_number})", body=body
-        )
+        return ReceiptText(subject=f"Eingangsbestätigung: Weiterbewilligungsantrag ({ctx.receipt_number})", body=body)

@@ -49,17 +49,11 @@ class HouseholdMember(ServiceForm):
 
 
 class HouseholdChanges(ServiceForm):
-    model_config = section_config(
-        "Personen in der Bedarfsgemeinschaft", "Ist jemand zu Ihnen gezogen oder ausgezogen?"
-    )
+    model_config = section_config("Personen in der Bedarfsgemeinschaft", "Ist jemand zu Ihnen gezogen oder ausgezogen?")
 
     changed: bool = Field(title="Hat sich die Zusammensetzung Ihres Haushalts geändert?")
-    moved_in: list[HouseholdMember] = Field(
-        default_factory=list, max_length=MAX_ENTRIES, title="Zugezogene Personen"
-    )
-    moved_out: list[HouseholdMember] = Field(
-        default_factory=list, max_length=MAX_ENTRIES, title="Ausgezogene Personen"
-    )
+    moved_in: list[HouseholdMember] = Field(default_factory=list, max_length=MAX_ENTRIES, title="Zugezogene Personen")
+    moved_out: list[HouseholdMember] = Field(default_factory=list, max_length=MAX_ENTRIES, title="Ausgezogene Personen")
 
 
 class IncomeEntry(ServiceForm):
@@ -85,9 +79,7 @@ class IncomeEntry(ServiceForm):
 
 
 class IncomeChanges(ServiceForm):
-    model_config = section_config(
-        "Einkommen", "Hat sich Ihr Einkommen oder das Ihrer Haushaltsmitglieder geändert?"
-    )
+    model_config = section_config("Einkommen", "Hat sich Ihr Einkommen oder das Ihrer Haushaltsmitglieder geändert?")
 
     changed: bool = Field(title="Hat sich das Einkommen geändert?")
     entries: list[IncomeEntry] = Field(default_factory=list, max_length=MAX_ENTRIES, title="Einkommen")
@@ -147,15 +139,9 @@ class Declarations(ServiceForm):
 
     model_config = section_config("Erklärungen")
 
-    truthful_information: bool = Field(
-        title="Ich versichere, dass meine Angaben richtig und vollständig sind."
-    )
-    duty_to_report_changes: bool = Field(
-        title="Mir ist bekannt, dass ich alle Änderungen unverzüglich mitteilen muss."
-    )
-    data_processing_acknowledged: bool = Field(
-        title="Ich habe die Hinweise zum Datenschutz zur Kenntnis genommen."
-    )
+    truthful_information: bool = Field(title="Ich versichere, dass meine Angaben richtig und vollständig sind.")
+    duty_to_report_changes: bool = Field(title="Mir ist bekannt, dass ich alle Änderungen unverzüglich mitteilen muss.")
+    data_processing_acknowledged: bool = Field(title="Ich habe die Hinweise zum Datenschutz zur Kenntnis genommen.")
 
 
 class WbaForm(ServiceForm):

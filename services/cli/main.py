@@ -14,8 +14,11 @@ import typer
 
 from services.settings import Settings
 
-app = typer.Typer(help="ozgflow: Jobcenter online services (SGB II) under the OZG.", no_args_is_help=True,
-                  pretty_exceptions_show_locals=False)
+app = typer.Typer(
+    help="ozgflow: Jobcenter online services (SGB II) under the OZG.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data for the embedded platform.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -65,22 +68,28 @@ def token(customer_id: str) -> None:
         raise typer.Exit(2)
     with Database(settings.resolved_database_url).session() as session:
         if session.get(Customer, customer_id) is None:
-            typer.secho(f"Unknown customer '{customer_id}'. GET /api/v1/dev/customers lists the demo customers.",
-                        fg="red", err=True)
+            typer.secho(
+                f"Unknown customer '{customer_id}'. GET /api/v1/dev/customers lists the demo customers.",
+                fg="red",
+                err=True,
+            )
             raise typer.Exit(1)
     typer.echo(dev_issuer_for(settings).mint(customer_id, roles=["customer"]))
 
 
 @app.command()
-def portal(host: Annotated[str | None, typer.Option()] = None, port: Annotated[int | None, typer.Option()] = None) -> None:
+def portal(
+    host: Annotated[str | None, typer.Option()] = None, port: Annotated[int | None, typer.Option()] = None
+) -> None:
     """Run the portal (FastAPI) alone."""
     import uvicorn
 
     from services.portal.app import create_app
 
     settings = _settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.portal_port,
-                log_level="warning")
+    uvicorn.run(
+        create_app(settings), host=host or settings.host, port=port or settings.portal_port, log_level="warning"
+    )
 
 
 @app.command()
@@ -97,8 +106,9 @@ def simulator(
 
     settings = _settings()
     state = SimulatorState(faults=Faults(error_rate=error_rate, latency_ms=latency_ms, outage=outage))
-    uvicorn.run(create_simulator_app(state), host=settings.host, port=port or settings.simulator_port,
-                log_level="warning")
+    uvicorn.run(
+        create_simulator_app(state), host=settings.host, port=port or settings.simulator_port, log_level="warning"
+    )
 
 
 @app.command()
@@ -137,14 +147,19 @@ def examples(service: str) -> None:
 @app.command()
 def up(
     database_url: Annotated[str | None, typer.Option(help="Database URL (default: SQLite in the data folder).")] = None,
-    efile_url: Annotated[str | None, typer.Option(help="e-file store URL (default: file:// in the data folder).")] = None,
+    efile_url: Annotated[
+        str | None, typer.Option(help="e-file store URL (default: file:// in the data folder).")
+    ] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Project-local data folder (default .ozgflow).")] = None,
 ) -> None:
     """Start the whole platform: Prefect server, simulator, portal, one worker. Ctrl-C stops it."""
     from services.cli.stack import run_stack
 
-    overrides = {k: v for k, v in {"database_url": database_url, "efile_url": efile_url, "data_dir": data_dir}.items()
-                 if v is not None}
+    overrides = {
+        k: v
+        for k, v in {"database_url": database_url, "efile_url": efile_url, "data_dir": data_dir}.items()
+        if v is not None
+    }
     settings = _settings().model_copy(update=overrides)
     raise typer.Exit(run_stack(settings))
 

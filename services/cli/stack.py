@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -44,22 +45,24 @@ def child_environment(settings: Settings) -> dict[str, str]:
     """The resolved settings as OZGFLOW_* variables, so every child sees the same configuration."""
     data_dir = settings.data_dir.resolve()
     env = dict(os.environ)
-    env.update({
-        "OZGFLOW_ENVIRONMENT": settings.environment,
-        "OZGFLOW_DATA_DIR": str(data_dir),
-        "OZGFLOW_DATABASE_URL": settings.resolved_database_url,
-        "OZGFLOW_EFILE_URL": settings.resolved_efile_url,
-        "OZGFLOW_HOST": settings.host,
-        "OZGFLOW_PORTAL_PORT": str(settings.portal_port),
-        "OZGFLOW_PREFECT_PORT": str(settings.prefect_port),
-        "OZGFLOW_SIMULATOR_PORT": str(settings.simulator_port),
-        "OZGFLOW_ALLEGRO_URL": settings.resolved_allegro_url,
-        "PREFECT_API_URL": settings.prefect_api_url,
-        "PREFECT_HOME": str(data_dir / "prefect"),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "OZGFLOW_ENVIRONMENT": settings.environment,
+            "OZGFLOW_DATA_DIR": str(data_dir),
+            "OZGFLOW_DATABASE_URL": settings.resolved_database_url,
+            "OZGFLOW_EFILE_URL": settings.resolved_efile_url,
+            "OZGFLOW_HOST": settings.host,
+            "OZGFLOW_PORTAL_PORT": str(settings.portal_port),
+            "OZGFLOW_PREFECT_PORT": str(settings.prefect_port),
+            "OZGFLOW_SIMULATOR_PORT": str(settings.simulator_port),
+            "OZGFLOW_ALLEGRO_URL": settings.resolved_allegro_url,
+            "PREFECT_API_URL": settings.prefect_api_url,
+            "PREFECT_HOME": str(data_dir / "prefect"),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
@@ -108,13 +111,40 @@ def _prepare(settings: Settings) -> str:
     registry = ConnectorRegistry.from_entry_points()
     for connector in registry:
         (examples / f"{connector.key}.json").write_text(
-            json.dumps(connector.examples()[0], ensure_ascii=False, indent=2), encoding="utf-8")
+            json.dumps(connector.examples()[0], ensure_ascii=False, indent=2), encoding="utf-8"
+        )
     for error in registry.errors:
         typer.secho(f"\n  connector '{error.name}' not loaded: {error.reason}", fg="yellow")
     return f"{counts['jobcenters']} jobcenters, {counts['customers']} demo customers, connectors {registry.keys()}"
 
 
+def _port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex((host, port)) == 0
+
+
+def _check_ports(settings: Settings) -> None:
+    """Refuse to start beside another stack: its health checks would answer for ours."""
+    for name, port, variable in (("portal", settings.portal_port, "OZGFLOW_PORTAL_PORT"),
+                                 ("Prefect server", settings.prefect_port, "OZGFLOW_PREFECT_PORT"),
+                                 ("simulator", settings.simulator_port, "OZGFLOW_SIMULATOR_PORT")):
+        if _port_in_use(settings.host, port):
+            raise RuntimeError(f"port {port} for the {name} is already in use (is another `ozgflow up` running?); "
+                               f"stop it or choose another port with {variable}")
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run_stack(settings: Settings) -> int:
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)  # `kill` stops the stack as cleanly as Ctrl-C
+    try:
+        _check_ports(settings)
+    except RuntimeError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        return 1
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     logs = settings.data_dir.resolve() / "logs"
     logs.mkdir(exist_ok=True)
@@ -124,8 +154,12 @@ def run_stack(settings: Settings) -> int:
     components = [
         Component("back-office simulator", [*_OZGFLOW, "simulator"], f"{base}:{settings.simulator_port}/healthz", 30),
         Component("portal", [*_OZGFLOW, "portal"], f"{base}:{settings.portal_port}/healthz", 30),
-        Component("Prefect server", [prefect, "server", "start", "--host", settings.host, "--port",
-                                     str(settings.prefect_port)], f"{settings.prefect_api_url}/health", 120),
+        Component(
+            "Prefect server",
+            [prefect, "server", "start", "--host", settings.host, "--port", str(settings.prefect_port)],
+            f"{settings.prefect_api_url}/health",
+            120,
+        ),
         Component("pipeline worker", [*_OZGFLOW, "worker"], "", 0),
     ]
     typer.secho("ozgflow — starting the platform on embedded defaults", bold=True)
@@ -133,20 +167,24 @@ def run_stack(settings: Settings) -> int:
     try:
         _step("database migrations and demo data", lambda: _prepare(settings))
         for c in components:
+
             def start(c: Component = c) -> str:
                 log_file = open(logs / f"{c.name.split()[-1]}.log", "ab")  # noqa: SIM115 - owned by the child
-                c.process = subprocess.Popen(c.command, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-                                             start_new_session=True)
+                c.process = subprocess.Popen(
+                    c.command, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+                )
                 started.append(c)
                 return _wait_healthy(c) if c.health_url else "started"
+
             _step(f"{c.name}", start)
         _banner(settings)
         while True:
             for c in started:
                 assert c.process is not None
                 if c.process.poll() is not None:
-                    typer.secho(f"{c.name} stopped unexpectedly (code {c.process.returncode}); see {logs}",
-                                fg="red", err=True)
+                    typer.secho(
+                        f"{c.name} stopped unexpectedly (code {c.process.returncode}); see {logs}", fg="red", err=True
+                    )
                     return 1
             time.sleep(1)
     except KeyboardInterrupt:
@@ -172,10 +210,13 @@ def _banner(settings: Settings) -> None:
     typer.echo("")
     typer.echo("File a continuation application (WBA) as demo customer kd-1001 (Anna Schmidt, Berlin Mitte):")
     typer.echo("")
-    typer.echo(f"  TOKEN=$(curl -s -X POST {portal}/api/v1/dev/token -H 'Content-Type: application/json' \\")
-    typer.echo("          -d '{\"customer_id\": \"kd-1001\"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')")
-    typer.echo(f"  curl -s -X POST {portal}/api/v1/submissions/wba -H \"Authorization: Bearer $TOKEN\" \\")
+    token_cmd = f"{Path(sys.executable).with_name('ozgflow')} token kd-1001"
+    if settings.data_dir != Path(".ozgflow") or settings.database_url:
+        token_cmd = (f"OZGFLOW_DATA_DIR={settings.data_dir.resolve()} "
+                     f"OZGFLOW_DATABASE_URL='{settings.resolved_database_url}' {token_cmd}")
+    typer.echo(f"  TOKEN=$({token_cmd})")
+    typer.echo(f'  curl -s -X POST {portal}/api/v1/submissions/wba -H "Authorization: Bearer $TOKEN" \\')
     typer.echo(f"       -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' -d @{example}")
-    typer.echo(f"  curl -s {portal}/api/v1/mailbox -H \"Authorization: Bearer $TOKEN\"")
+    typer.echo(f'  curl -s {portal}/api/v1/mailbox -H "Authorization: Bearer $TOKEN"')
     typer.echo("")
     typer.echo("Press Ctrl-C to stop.")

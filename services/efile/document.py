@@ -32,15 +32,26 @@ def render_submission_pdf(title: str, sections: list[DocumentSection], ctx: Subm
     buffer = io.BytesIO()
     jc = ctx.jobcenter
     doc = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
-        title=f"{title} {ctx.receipt_number}", author=jc.name, creator="ozgflow", invariant=1,
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=f"{title} {ctx.receipt_number}",
+        author=jc.name,
+        creator="ozgflow",
+        invariant=1,
     )
     story: list = [
         _p(f"{jc.name} · {jc.street} · {jc.postal_code} {jc.city}", _SMALL),
         Spacer(1, 4 * mm),
         _p(title, _STYLES["Title"]),
-        _p(f"Eingangsnummer {ctx.receipt_number} · eingegangen am {ctx.submitted_at:%d.%m.%Y um %H:%M} Uhr (UTC) · "
-           f"Kanal: {'online' if ctx.channel == 'online' else 'Papier'} · Formularversion {ctx.service_version}", _SMALL),
+        _p(
+            f"Eingangsnummer {ctx.receipt_number} · eingegangen am {ctx.submitted_at:%d.%m.%Y um %H:%M} Uhr (UTC) · "
+            f"Kanal: {'online' if ctx.channel == 'online' else 'Papier'} · Formularversion {ctx.service_version}",
+            _SMALL,
+        ),
         Spacer(1, 6 * mm),
     ]
     for section in sections:
@@ -50,10 +61,14 @@ def render_submission_pdf(title: str, sections: list[DocumentSection], ctx: Subm
                 [[_p(label, _LABEL), _p(value, _CELL)] for label, value in section.rows],
                 colWidths=[60 * mm, 110 * mm],
             )
-            table.setStyle(TableStyle([
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#dddddd")),
-            ]))
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#dddddd")),
+                    ]
+                )
+            )
             story.append(table)
         story.append(Spacer(1, 3 * mm))
     story.append(Spacer(1, 6 * mm))

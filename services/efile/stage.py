@@ -28,15 +28,21 @@ class EFileStage:
         ctx = job.require_context()
         prefix = efile_prefix(job)
         record = {
-            "receipt_number": ctx.receipt_number, "service": ctx.service_key, "service_version": ctx.service_version,
-            "channel": ctx.channel, "submitted_at": ctx.submitted_at.isoformat(), "bg_number": ctx.customer.bg_number,
-            "customer_id": ctx.customer.customer_id, "jobcenter_id": ctx.jobcenter.jobcenter_id,
+            "receipt_number": ctx.receipt_number,
+            "service": ctx.service_key,
+            "service_version": ctx.service_version,
+            "channel": ctx.channel,
+            "submitted_at": ctx.submitted_at.isoformat(),
+            "bg_number": ctx.customer.bg_number,
+            "customer_id": ctx.customer.customer_id,
+            "jobcenter_id": ctx.jobcenter.jobcenter_id,
             "form": job.form.model_dump(mode="json"),
         }
         json_key = f"{prefix}/{ctx.service_key}.json"
         pdf_key = f"{prefix}/{ctx.service_key}.pdf"
-        self._store.put(json_key, json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True).encode(),
-                        "application/json")
+        self._store.put(
+            json_key, json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True).encode(), "application/json"
+        )
         pdf = render_submission_pdf(job.connector.title, job.connector.document(job.form, ctx), ctx)
         self._store.put(pdf_key, pdf, "application/pdf")
         return StageOutput(reference=pdf_key)

@@ -42,8 +42,11 @@ class DevIssuer:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
-        tmp.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))
+        tmp.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
         tmp.chmod(0o600)
         try:
             os.link(tmp, path)  # atomic and first-writer-wins when two processes start at once
@@ -65,12 +68,23 @@ class DevIssuer:
     def mint(self, subject: str, *, roles: list[str], extra: dict[str, Any] | None = None) -> str:
         now = int(time.time())
         claims: dict[str, Any] = {
-            "iss": self.issuer, "aud": self.audience, "sub": subject, "iat": now, "nbf": now,
-            "exp": now + self.ttl_seconds, "jti": uuid.uuid4().hex, "roles": roles, **(extra or {}),
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": subject,
+            "iat": now,
+            "nbf": now,
+            "exp": now + self.ttl_seconds,
+            "jti": uuid.uuid4().hex,
+            "roles": roles,
+            **(extra or {}),
         }
         return jwt.encode(claims, self._private_key, algorithm="RS256", headers={"kid": KEY_ID})
 
 
 def dev_issuer_for(settings: Settings) -> DevIssuer:
-    return DevIssuer(settings.data_dir / "dev-issuer-key.pem", issuer=settings.auth_issuer,
-                     audience=settings.auth_audience, ttl_seconds=settings.dev_token_ttl_seconds)
+    return DevIssuer(
+        settings.data_dir / "dev-issuer-key.pem",
+        issuer=settings.auth_issuer,
+        audience=settings.auth_audience,
+        ttl_seconds=settings.dev_token_ttl_seconds,
+    )

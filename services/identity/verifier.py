@@ -23,8 +23,9 @@ class Principal:
 class TokenVerifier:
     """Verifies RS256 tokens against a fixed public key (dev issuer) or an OIDC JWKS URL."""
 
-    def __init__(self, *, issuer: str, audience: str, public_key: rsa.RSAPublicKey | None = None,
-                 jwks_url: str | None = None) -> None:
+    def __init__(
+        self, *, issuer: str, audience: str, public_key: rsa.RSAPublicKey | None = None, jwks_url: str | None = None
+    ) -> None:
         if public_key is None and not jwks_url:
             raise ValueError("a token verifier needs a public key or a JWKS URL")
         self.issuer = issuer
@@ -40,8 +41,13 @@ class TokenVerifier:
     def verify(self, token: str) -> Principal:
         try:
             claims = jwt.decode(
-                token, self._key_for(token), algorithms=["RS256"], audience=self.audience, issuer=self.issuer,
-                options={"require": ["exp", "iss", "aud", "sub"]}, leeway=30,
+                token,
+                self._key_for(token),
+                algorithms=["RS256"],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": ["exp", "iss", "aud", "sub"]},
+                leeway=30,
             )
         except jwt.ExpiredSignatureError as exc:
             raise InvalidToken("token expired") from exc

@@ -48,8 +48,9 @@ def validate_form(connector: Connector, payload: Any) -> ServiceForm:
         form = connector.form.model_validate(payload)
     except ValidationError as exc:
         raise SubmissionRejected(
-            "validation_failed", "Das Formular enthält ungültige Angaben. Bitte die markierten Felder korrigieren.",
-            problems_from_validation_error(exc),
+            "validation_failed",
+            "Das Formular enthält ungültige Angaben. Bitte die markierten Felder korrigieren.",
+            problems_from_validation_error(exc, payload),
         ) from None
     problems = connector.check(form)
     if problems:
@@ -80,8 +81,13 @@ def _replay(session: Session, customer_id: str, idempotency_key: str, request_ha
 
 
 def accept_submission(
-    session: Session, *, connector: Connector, customer_id: str, payload: Any,
-    idempotency_key: str | None, channel: str = "online",
+    session: Session,
+    *,
+    connector: Connector,
+    customer_id: str,
+    payload: Any,
+    idempotency_key: str | None,
+    channel: str = "online",
 ) -> Acceptance:
     form = validate_form(connector, payload)
     form_data = form.model_dump(mode="json")
@@ -92,9 +98,17 @@ def accept_submission(
             return replay
     now = utcnow()
     submission = Submission(
-        id=str(uuid.uuid4()), receipt_number=new_receipt_number(connector.key, now), service=connector.key,
-        service_version=connector.version, channel=channel, customer_id=customer_id, status=ACCEPTED,
-        form_data=form_data, request_hash=request_hash, idempotency_key=idempotency_key, created_at=now,
+        id=str(uuid.uuid4()),
+        receipt_number=new_receipt_number(connector.key, now),
+        service=connector.key,
+        service_version=connector.version,
+        channel=channel,
+        customer_id=customer_id,
+        status=ACCEPTED,
+        form_data=form_data,
+        request_hash=request_hash,
+        idempotency_key=idempotency_key,
+        created_at=now,
         updated_at=now,
     )
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from connectors.sdk.registry import ConnectorRegistry
 from services.efile.stage import EFileStage
 from services.efile.store import EFileStore, efile_store_from_url
 from services.intake.stage import IntakeStage
@@ -13,7 +14,6 @@ from services.store.db import Database
 from services.transfer.backoff import Backoff
 from services.transfer.client import SpecialistSystemClient
 from services.transfer.stage import TransferStage
-from connectors.sdk.registry import ConnectorRegistry
 
 
 def specialist_system_clients(settings: Settings) -> dict[str, SpecialistSystemClient]:
@@ -22,7 +22,11 @@ def specialist_system_clients(settings: Settings) -> dict[str, SpecialistSystemC
 
 
 def build_runner(
-    settings: Settings, *, db: Database, registry: ConnectorRegistry, efile_store: EFileStore | None = None,
+    settings: Settings,
+    *,
+    db: Database,
+    registry: ConnectorRegistry,
+    efile_store: EFileStore | None = None,
     clients: dict[str, SpecialistSystemClient] | None = None,
 ) -> PipelineRunner:
     store = efile_store or efile_store_from_url(settings.resolved_efile_url)
@@ -34,6 +38,9 @@ def build_runner(
     ]
     assert tuple(s.name for s in stages) == STAGE_ORDER
     return PipelineRunner(
-        db=db, registry=registry, stages=stages, max_attempts=settings.max_attempts,
+        db=db,
+        registry=registry,
+        stages=stages,
+        max_attempts=settings.max_attempts,
         retry_backoff=Backoff(settings.retry_backoff_base_seconds, settings.retry_backoff_cap_seconds),
     )

@@ -30,14 +30,14 @@ def safe_message(exc: BaseException) -> str:
 class StageFailure:
     """A failed attempt as the runner needs it: a safe reason and whether retrying can help."""
 
-    __slots__ = ("reason", "permanent")
+    __slots__ = ("permanent", "reason")
 
     def __init__(self, reason: str, *, permanent: bool) -> None:
         self.reason = reason
         self.permanent = permanent
 
     @classmethod
-    def from_exception(cls, exc: BaseException) -> "StageFailure":
+    def from_exception(cls, exc: BaseException) -> StageFailure:
         return cls(safe_message(exc), permanent=isinstance(exc, PermanentStageError))
 
     def __repr__(self) -> str:

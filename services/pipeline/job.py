@@ -31,14 +31,26 @@ class StageJob:
 
 def customer_summary(customer: Customer) -> CustomerSummary:
     return CustomerSummary(
-        customer_id=customer.id, bg_number=customer.bg_number, given_name=customer.given_name,
-        family_name=customer.family_name, street=customer.street, postal_code=customer.postal_code, city=customer.city,
+        customer_id=customer.id,
+        bg_number=customer.bg_number,
+        given_name=customer.given_name,
+        family_name=customer.family_name,
+        street=customer.street,
+        postal_code=customer.postal_code,
+        city=customer.city,
     )
 
 
 def jobcenter_summary(jc: Jobcenter) -> JobcenterSummary:
-    return JobcenterSummary(jobcenter_id=jc.id, name=jc.name, street=jc.street, postal_code=jc.postal_code,
-                            city=jc.city, email=jc.email, phone=jc.phone)
+    return JobcenterSummary(
+        jobcenter_id=jc.id,
+        name=jc.name,
+        street=jc.street,
+        postal_code=jc.postal_code,
+        city=jc.city,
+        email=jc.email,
+        phone=jc.phone,
+    )
 
 
 def load_job(session: Session, registry: ConnectorRegistry, submission_id: str) -> StageJob:
@@ -61,10 +73,22 @@ def load_job(session: Session, registry: ConnectorRegistry, submission_id: str) 
         team = session.get(Team, sub.team_id)
         assert jc is not None and team is not None
         context = SubmissionContext(
-            submission_id=sub.id, receipt_number=sub.receipt_number, service_key=sub.service,
-            service_version=sub.service_version, channel=sub.channel, submitted_at=sub.created_at,
-            customer=customer_summary(customer), jobcenter=jobcenter_summary(jc), team_name=team.name,
+            submission_id=sub.id,
+            receipt_number=sub.receipt_number,
+            service_key=sub.service,
+            service_version=sub.service_version,
+            channel=sub.channel,
+            submitted_at=sub.created_at,
+            customer=customer_summary(customer),
+            jobcenter=jobcenter_summary(jc),
+            team_name=team.name,
             case_reference=sub.case_reference,
         )
-    return StageJob(submission_id=sub.id, receipt_number=sub.receipt_number, connector=connector, form=form,
-                    customer=customer_summary(customer), context=context)
+    return StageJob(
+        submission_id=sub.id,
+        receipt_number=sub.receipt_number,
+        connector=connector,
+        form=form,
+        customer=customer_summary(customer),
+        context=context,
+    )

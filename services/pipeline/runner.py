@@ -36,8 +36,15 @@ class SubmissionRef:
 
 
 class PipelineRunner:
-    def __init__(self, *, db: Database, registry: ConnectorRegistry, stages: Sequence[Stage],
-                 max_attempts: int, retry_backoff: Backoff) -> None:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        registry: ConnectorRegistry,
+        stages: Sequence[Stage],
+        max_attempts: int,
+        retry_backoff: Backoff,
+    ) -> None:
         self.db = db
         self.registry = registry
         self.stages = list(stages)
@@ -52,8 +59,9 @@ class PipelineRunner:
     def describe(self, submission_ids: Sequence[str]) -> list[SubmissionRef]:
         with self.db.session() as session:
             rows = session.execute(
-                select(Submission.id, Submission.receipt_number, Submission.service, Submission.jobcenter_id)
-                .where(Submission.id.in_(list(submission_ids)))
+                select(Submission.id, Submission.receipt_number, Submission.service, Submission.jobcenter_id).where(
+                    Submission.id.in_(list(submission_ids))
+                )
             ).all()
         found = {r[0]: SubmissionRef(*r) for r in rows}
         return [found[i] for i in submission_ids if i in found]
@@ -99,8 +107,9 @@ class PipelineRunner:
                 return COMPLETED
             reason = failure.reason
             if failure.permanent or attempt >= self.max_attempts:
-                if not outbox.finish(session, worker_id=worker_id, submission_id=submission_id,
-                                     state=outbox.DEAD, error=reason):
+                if not outbox.finish(
+                    session, worker_id=worker_id, submission_id=submission_id, state=outbox.DEAD, error=reason
+                ):
                     return None
                 exhausted = "" if failure.permanent else f" (after {attempt} attempts)"
                 submission.status, submission.failure_reason = FAILED, f"{reason}{exhausted}"

@@ -19,20 +19,23 @@ def create_app(settings: Settings, *, db: Database | None = None, registry: Conn
     registry = registry if registry is not None else ConnectorRegistry.from_entry_points()
     dev_issuer: DevIssuer | None = None
     if settings.auth_jwks_url:
-        verifier = TokenVerifier(issuer=settings.auth_issuer, audience=settings.auth_audience,
-                                 jwks_url=settings.auth_jwks_url)
+        verifier = TokenVerifier(
+            issuer=settings.auth_issuer, audience=settings.auth_audience, jwks_url=settings.auth_jwks_url
+        )
     else:
         dev_issuer = dev_issuer_for(settings)
-        verifier = TokenVerifier(issuer=settings.auth_issuer, audience=settings.auth_audience,
-                                 public_key=dev_issuer.public_key)
+        verifier = TokenVerifier(
+            issuer=settings.auth_issuer, audience=settings.auth_audience, public_key=dev_issuer.public_key
+        )
 
     app = FastAPI(
         title="ozgflow portal",
         version="0.1.0",
         description="Online services of the jobcenters (SGB II): file, follow, and read the Postfach.",
     )
-    app.state.ozgflow = PortalContext(settings=settings, db=db, registry=registry, verifier=verifier,
-                                      dev_issuer=dev_issuer)
+    app.state.ozgflow = PortalContext(
+        settings=settings, db=db, registry=registry, verifier=verifier, dev_issuer=dev_issuer
+    )
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(services.router)

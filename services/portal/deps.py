@@ -60,17 +60,20 @@ _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
 
 def get_current_customer(
-    ctx: ContextDep, session: SessionDep,
+    ctx: ContextDep,
+    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Customer:
     if credentials is None:
-        raise ApiError(401, "unauthenticated", "Anmeldung erforderlich: Bitte ein Bearer-Token mitsenden.",
-                       headers=_UNAUTHORIZED)
+        raise ApiError(
+            401, "unauthenticated", "Anmeldung erforderlich: Bitte ein Bearer-Token mitsenden.", headers=_UNAUTHORIZED
+        )
     try:
         principal = ctx.verifier.verify(credentials.credentials)
     except InvalidToken as exc:
-        raise ApiError(401, "invalid_token", f"Das Token ist ungültig ({exc}). Bitte neu anmelden.",
-                       headers=_UNAUTHORIZED) from None
+        raise ApiError(
+            401, "invalid_token", f"Das Token ist ungültig ({exc}). Bitte neu anmelden.", headers=_UNAUTHORIZED
+        ) from None
     if "customer" not in principal.roles:
         raise ApiError(403, "forbidden", "Dieser Bereich ist Kundinnen und Kunden vorbehalten.")
     customer = session.get(Customer, principal.subject)

@@ -25,7 +25,9 @@ class Claim:
     attempt: int
 
 
-def claim(session: Session, *, worker_id: str, limit: int, lease_seconds: float, now: datetime | None = None) -> list[Claim]:
+def claim(
+    session: Session, *, worker_id: str, limit: int, lease_seconds: float, now: datetime | None = None
+) -> list[Claim]:
     now = now or utcnow()
     claimable = (
         select(OutboxEntry.id)
@@ -84,19 +86,21 @@ def renew(session: Session, *, worker_id: str, submission_ids: list[str], lease_
 
 def release(session: Session, *, worker_id: str, submission_ids: list[str]) -> int:
     """Give work back without counting the attempt (the infrastructure failed, not the submission)."""
-    result = session.execute(
+    released = session.scalars(
         update(OutboxEntry)
         .where(_owned(worker_id, submission_ids))
         .values(state=READY, lease_owner=None, lease_expires_at=None, attempts=OutboxEntry.attempts - 1)
+        .returning(OutboxEntry.submission_id)
         .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(Submission)
-        .where(Submission.id.in_(submission_ids), Submission.status == "processing")
-        .values(status="accepted")
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount or 0
+    ).all()
+    if released:  # only what we still held: another worker may be processing the rest
+        session.execute(
+            update(Submission)
+            .where(Submission.id.in_(released), Submission.status == "processing")
+            .values(status="accepted")
+            .execution_options(synchronize_session=False)
+        )
+    return len(released)
 
 
 def finish(session: Session, *, worker_id: str, submission_id: str, state: str, error: str | None = None) -> bool:

@@ -167,9 +167,7 @@ class SpecialistSystemClient:
             return False
         return response.status_code == 200
 
-    def create_case(
-        self, *, idempotency_key: str, payload: dict[str, Any], on_try: OnTry | None = None
-    ) -> CaseReceipt:
+    def create_case(self, *, idempotency_key: str, payload: dict[str, Any], on_try: OnTry | None = None) -> CaseReceipt:
         """Create (or find again) the case for ``idempotency_key``; retries transient failures.
 
         Raises ``HandoverUnavailable`` after ``max_tries`` transient failures and ``HandoverRejected`` at
@@ -224,9 +222,7 @@ class SpecialistSystemClient:
         if 200 <= status < 300:
             return self._receipt(response, try_number)
         code, message = _error_fields(response)
-        transient = (
-            status >= 500 or status in (408, 429) or (status == 409 and code != "idempotency_key_reused")
-        )
+        transient = status >= 500 or status in (408, 429) or (status == 409 and code != "idempotency_key_reused")
         if transient:
             return _Outcome(error=f"{status} {code}", retry_after=_retry_after(response))
         return _Outcome(

@@ -195,9 +195,7 @@ def create_simulator_app(state: SimulatorState | None = None) -> FastAPI:
         return JSONResponse({"status": "ok"})
 
     @app.post("/api/v1/cases")
-    async def create_case(
-        request: Request, idempotency_key: Annotated[str | None, Header()] = None
-    ) -> JSONResponse:
+    async def create_case(request: Request, idempotency_key: Annotated[str | None, Header()] = None) -> JSONResponse:
         if idempotency_key:
             sim.note_request(idempotency_key)
         failure = sim.injected_failure()
@@ -207,15 +205,11 @@ def create_simulator_app(state: SimulatorState | None = None) -> FastAPI:
             return _error(400, "idempotency_key_missing", "Header Idempotency-Key fehlt.")
         payload = _parse_payload(await request.body())
         if payload is None:
-            return _error(
-                422, "invalid_payload", "Erwartet wird ein JSON-Objekt mit dem Feld 'eingangsnummer'."
-            )
+            return _error(422, "invalid_payload", "Erwartet wird ein JSON-Objekt mit dem Feld 'eingangsnummer'.")
         try:
             case, created = sim.create_or_replay(idempotency_key, payload)
         except IdempotencyKeyReused:
-            return _error(
-                409, "idempotency_key_reused", "Idempotency-Key wurde mit anderem Inhalt schon verwendet."
-            )
+            return _error(409, "idempotency_key_reused", "Idempotency-Key wurde mit anderem Inhalt schon verwendet.")
         latency_ms = sim.faults.latency_ms
         if latency_ms:  # committed first, answered late: a retry with the same key finds the case
             await asyncio.sleep(latency_ms / 1000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
@@ -42,7 +43,9 @@ class TransferStage:
         client = self._clients.get(system)
         if client is None:
             raise UnknownSpecialistSystem(f"no back-office system '{system}' is configured")
-        payload = job.connector.handover_payload(job.form, ctx)
+        # The payload must not depend on this stage's own result (the case reference): a rerun after the case
+        # was recorded must send the identical body under the same Idempotency-Key, or the system answers 409.
+        payload = job.connector.handover_payload(job.form, replace(ctx, case_reference=None))
         try:
             receipt = client.create_case(idempotency_key=idempotency_key_for(job.submission_id), payload=payload)
         except HandoverRejected as exc:

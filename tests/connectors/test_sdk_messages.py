@@ -1,8 +1,7 @@
 """German messages and dotted paths from pydantic validation errors, on the real service forms.
 
 Customers read these messages and front-ends put them next to the field named by the path, so
-both are pinned here. Known defects of ``connectors/sdk/messages.py`` are pinned as strict xfails:
-they turn into failures the moment the defect is fixed, so the marker cannot be forgotten.
+both are pinned here, including paths inside VÄM's discriminated union of change types.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ ENGLISH_FRAGMENTS = ("Input should", "Field required", "Extra inputs", "valid", 
 def errors(model: type[BaseModel], data: dict[str, Any]) -> list[FieldProblem]:
     with pytest.raises(ValidationError) as excinfo:
         model.model_validate(data)
-    return problems_from_validation_error(excinfo.value)
+    return problems_from_validation_error(excinfo.value, data)
 
 
 def wba(**changes: Any) -> dict[str, Any]:
@@ -96,9 +95,7 @@ def test_bad_amounts(amount: str, code: str, fragment: str) -> None:
 
 
 def test_custom_field_messages_pass_through_unchanged() -> None:
-    data = wba(
-        bank_details={"changed": True, "iban": "DE89370400440532013001", "account_holder": "L. Schmidt"}
-    )
+    data = wba(bank_details={"changed": True, "iban": "DE89370400440532013001", "account_holder": "L. Schmidt"})
     problem = only(errors(WbaForm, data))
     assert (problem.field, problem.code) == ("bank_details.iban", "iban_checksum")
     assert problem.message == "Die Prüfziffer der IBAN stimmt nicht. Bitte auf Tippfehler prüfen."
@@ -134,10 +131,6 @@ def test_a_thoroughly_broken_form_gets_german_messages_only() -> None:
 # --- known defects of connectors/sdk/messages.py (strict: fixing the defect fails these) ----------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="messages.field_path keeps the discriminator tag: 'changes.0.household.birth_date'",
-)
 def test_path_inside_a_change_variant_matches_the_form() -> None:
     change = {
         "type": "household",
@@ -152,13 +145,11 @@ def test_path_inside_a_change_variant_matches_the_form() -> None:
     assert problem.field == "changes.0.birth_date"
 
 
-@pytest.mark.xfail(strict=True, reason="pydantic's ctx already quotes the discriminator: \"Feld ''type''\"")
 def test_missing_discriminator_message_quotes_once() -> None:
     problem = only(errors(VaemForm, vaem_change({"effective_date": "2025-06-01"})))
     assert "''" not in problem.message
 
 
-@pytest.mark.xfail(strict=True, reason="pydantic's ctx 'expected' joins the last value with English ' or '")
 def test_enum_choices_are_joined_in_german() -> None:
     problem = only(errors(WbaForm, income_entry(kind="salary")))
     assert " or " not in problem.message

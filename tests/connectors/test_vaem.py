@@ -142,9 +142,7 @@ def test_address_change_needs_rent_contract_or_registration_certificate() -> Non
     found = problems(vaem(address()))
     assert fields_and_codes(found) == [("evidence", "evidence_missing")]
     assert "Mietvertrag" in found[0].message and "Meldebescheinigung" in found[0].message
-    assert (
-        problems(vaem(address(), evidence=[{"kind": "registration_certificate", "delivery": "upload"}])) == []
-    )
+    assert problems(vaem(address(), evidence=[{"kind": "registration_certificate", "delivery": "upload"}])) == []
 
 
 def test_bank_confirmation_is_optional_and_household_needs_no_evidence() -> None:

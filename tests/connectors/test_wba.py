@@ -141,9 +141,7 @@ def test_net_income_above_gross_is_refused() -> None:
 
 
 def test_changed_section_without_details_asks_for_them() -> None:
-    found = by_field(
-        problems(base(household={"changed": True}, housing={"changed": True}, income={"changed": True}))
-    )
+    found = by_field(problems(base(household={"changed": True}, housing={"changed": True}, income={"changed": True})))
     assert found["household.moved_in"].code == "details_missing"
     assert found["income.entries"].code == "details_missing"
     for name in ("basic_rent", "service_charges", "heating_costs", "heating_type", "valid_from"):
@@ -180,9 +178,7 @@ def test_changed_bank_and_insurance_need_all_details() -> None:
 def test_assets_above_the_protected_amount_need_description_and_value() -> None:
     found = by_field(problems(base(assets={"exceeds_protected_amount": True})))
     assert set(found) == {"assets.description", "assets.total_value"}
-    zero = problems(
-        base(assets={"exceeds_protected_amount": True, "description": "Sparbuch", "total_value": "0"})
-    )
+    zero = problems(base(assets={"exceeds_protected_amount": True, "description": "Sparbuch", "total_value": "0"}))
     assert [(p.field, p.code) for p in zero] == [("assets.total_value", "amount_must_be_positive")]
 
 
@@ -213,9 +209,7 @@ def test_implausible_birth_and_move_dates() -> None:
             "changed": True,
             "moved_in": [
                 member(birth_date="1899-12-31", moved_on="2025-01-01"),
-                member(
-                    given_name="Mia", birth_date="2025-03-01", moved_on="2025-02-01", relationship="child"
-                ),
+                member(given_name="Mia", birth_date="2025-03-01", moved_on="2025-02-01", relationship="child"),
             ],
         }
     )
@@ -233,9 +227,7 @@ def test_move_out_before_move_in_of_the_same_person() -> None:
         }
     )
     found = problems(data)
-    assert [(p.field, p.code) for p in found] == [
-        ("household.moved_out.0.moved_on", "move_out_before_move_in")
-    ]
+    assert [(p.field, p.code) for p in found] == [("household.moved_out.0.moved_on", "move_out_before_move_in")]
     assert "01.04.2025" in found[0].message
     data["household"]["moved_out"][0]["moved_on"] = "2025-05-01"
     assert problems(data) == []

@@ -13,5 +13,6 @@ from services.store.db import Database
 
 @pytest.fixture
 def worker(prefect_server: str, settings: Settings, db: Database, registry: ConnectorRegistry) -> PipelineWorker:
-    return worker_from_settings(settings, runner=build_runner(settings, db=db, registry=registry),
-                                worker_id="test-worker")
+    return worker_from_settings(
+        settings, runner=build_runner(settings, db=db, registry=registry), worker_id="test-worker"
+    )

@@ -29,15 +29,31 @@ async def _prefect_record(worker_id: str) -> list[dict[str, Any]]:
         ids = [r.id for r in runs]
         tasks = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=ids)), limit=200)
         logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=ids)), limit=200)
-    return ([{"name": r.name, "tags": r.tags, "parameters": r.parameters, "state": r.state_name,
-              "message": r.state.message if r.state else None} for r in runs]
-            + [{"task": t.name, "tags": t.tags, "state": t.state_name,
-                "message": t.state.message if t.state else None} for t in tasks]
-            + [{"log": log.message} for log in logs])
+    return (
+        [
+            {
+                "name": r.name,
+                "tags": r.tags,
+                "parameters": r.parameters,
+                "state": r.state_name,
+                "message": r.state.message if r.state else None,
+            }
+            for r in runs
+        ]
+        + [
+            {"task": t.name, "tags": t.tags, "state": t.state_name, "message": t.state.message if t.state else None}
+            for t in tasks
+        ]
+        + [{"log": log.message} for log in logs]
+    )
 
 
 def test_wba_and_vaem_complete_end_to_end_and_prefect_holds_ids_only(
-    client: TestClient, registry: ConnectorRegistry, token_for, db: Database, simulator: SimulatorState,
+    client: TestClient,
+    registry: ConnectorRegistry,
+    token_for,
+    db: Database,
+    simulator: SimulatorState,
     worker: PipelineWorker,
 ) -> None:  # type: ignore[no-untyped-def]
     headers = token_for("kd-1002")
@@ -105,7 +121,11 @@ def _leaf_strings(form: Any) -> set[str]:
 
 
 def test_back_office_outage_is_retried_until_it_recovers_with_one_case(
-    client: TestClient, registry: ConnectorRegistry, token_for, db: Database, simulator: SimulatorState,
+    client: TestClient,
+    registry: ConnectorRegistry,
+    token_for,
+    db: Database,
+    simulator: SimulatorState,
     worker: PipelineWorker,
 ) -> None:  # type: ignore[no-untyped-def]
     simulator.set_faults(Faults(outage=True))
@@ -126,7 +146,11 @@ def test_back_office_outage_is_retried_until_it_recovers_with_one_case(
 
 
 def test_exhausted_attempts_end_failed_with_reason(
-    client: TestClient, registry: ConnectorRegistry, token_for, db: Database, simulator: SimulatorState,
+    client: TestClient,
+    registry: ConnectorRegistry,
+    token_for,
+    db: Database,
+    simulator: SimulatorState,
     worker: PipelineWorker,
 ) -> None:  # type: ignore[no-untyped-def]
     simulator.set_faults(Faults(outage=True))
@@ -142,7 +166,11 @@ def test_exhausted_attempts_end_failed_with_reason(
 
 
 def test_customer_outside_every_area_fails_at_intake_without_retries(
-    client: TestClient, registry: ConnectorRegistry, token_for, db: Database, simulator: SimulatorState,
+    client: TestClient,
+    registry: ConnectorRegistry,
+    token_for,
+    db: Database,
+    simulator: SimulatorState,
     worker: PipelineWorker,
 ) -> None:  # type: ignore[no-untyped-def]
     filed = file_submission(client, token_for("kd-9001"), "wba", copy.deepcopy(registry.get("wba").examples()[0]))
@@ -155,8 +183,13 @@ def test_customer_outside_every_area_fails_at_intake_without_retries(
 
 
 def test_portal_accepts_while_prefect_is_down_and_work_completes_later(
-    client: TestClient, registry: ConnectorRegistry, token_for, db: Database, simulator: SimulatorState,
-    worker: PipelineWorker, monkeypatch: pytest.MonkeyPatch,
+    client: TestClient,
+    registry: ConnectorRegistry,
+    token_for,
+    db: Database,
+    simulator: SimulatorState,
+    worker: PipelineWorker,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # type: ignore[no-untyped-def]
     from prefect.settings import PREFECT_API_URL, PREFECT_CLIENT_MAX_RETRIES, temporary_settings
 

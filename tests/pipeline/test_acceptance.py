@@ -26,11 +26,13 @@ def wba(registry: ConnectorRegistry) -> Connector:
     return registry.get("wba")
 
 
-def _accept(db: Database, connector: Connector, payload: Any, key: str | None = None,
-            customer: str = CUSTOMER) -> Acceptance:
+def _accept(
+    db: Database, connector: Connector, payload: Any, key: str | None = None, customer: str = CUSTOMER
+) -> Acceptance:
     with db.session() as session:
-        return accept_submission(session, connector=connector, customer_id=customer, payload=payload,
-                                 idempotency_key=key)
+        return accept_submission(
+            session, connector=connector, customer_id=customer, payload=payload, idempotency_key=key
+        )
 
 
 def _counts(db: Database) -> tuple[int, int]:
@@ -53,7 +55,12 @@ def test_accept_stores_submission_and_one_outbox_entry(db: Database, wba: Connec
         entry = outbox.entry_for(session, stored.id)
         assert entry is not None
         assert (stored.status, stored.service, stored.service_version, stored.channel, stored.customer_id) == (
-            "accepted", "wba", wba.version, "online", CUSTOMER)
+            "accepted",
+            "wba",
+            wba.version,
+            "online",
+            CUSTOMER,
+        )
         assert stored.idempotency_key == "key-1"
         assert stored.form_data == wba.form.model_validate(payload).model_dump(mode="json")
         assert (stored.jobcenter_id, stored.team_id, stored.case_reference) == (None, None, None)

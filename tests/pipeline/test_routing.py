@@ -35,8 +35,7 @@ def _route(db: Database, customer_id: str, service: str = "wba") -> RoutingDecis
         ("kd-4001", "vaem", "jc-bremen", "jc-bremen/veraenderungen"),
     ],
 )
-def test_routes_to_jobcenter_and_team(db: Database, customer_id: str, service: str, jobcenter: str,
-                                      team: str) -> None:
+def test_routes_to_jobcenter_and_team(db: Database, customer_id: str, service: str, jobcenter: str, team: str) -> None:
     decision = _route(db, customer_id, service)
 
     assert decision.jobcenter.id == jobcenter
@@ -71,8 +70,11 @@ def test_jobcenter_without_any_rule_is_not_routable(db: Database) -> None:
 def test_rules_that_match_nothing_are_not_routable(db: Database) -> None:
     # Berlin Mitte without its digit split: only the vaem rule is left, so a WBA matches nothing.
     with db.session() as session:
-        session.execute(delete(RoutingRule).where(RoutingRule.jobcenter_id == "jc-berlin-mitte",
-                                                  RoutingRule.bg_digit_min.is_not(None)))
+        session.execute(
+            delete(RoutingRule).where(
+                RoutingRule.jobcenter_id == "jc-berlin-mitte", RoutingRule.bg_digit_min.is_not(None)
+            )
+        )
 
     assert _route(db, "kd-1001", "vaem").team.id == "jc-berlin-mitte/veraenderungen"
     with pytest.raises(RoutingFailed, match="jc-berlin-mitte.*wba"):

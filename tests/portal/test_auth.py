@@ -18,8 +18,11 @@ from tests.support.http_server import UvicornThread
 
 
 def test_no_token_is_401_with_code(client: TestClient) -> None:
-    for method, path in (("get", "/api/v1/mailbox"), ("post", "/api/v1/submissions/wba"),
-                         ("get", "/api/v1/submissions/some-id")):
+    for method, path in (
+        ("get", "/api/v1/mailbox"),
+        ("post", "/api/v1/submissions/wba"),
+        ("get", "/api/v1/submissions/some-id"),
+    ):
         response = getattr(client, method)(path)
         assert response.status_code == 401, path
         assert response.json()["error"]["code"] == "unauthenticated"
@@ -27,9 +30,12 @@ def test_no_token_is_401_with_code(client: TestClient) -> None:
 
 
 def test_token_signed_by_another_key_is_rejected(client: TestClient, settings: Settings, tmp_path: Path) -> None:
-    stranger = DevIssuer(tmp_path / "other.pem", issuer=settings.auth_issuer, audience=settings.auth_audience,
-                         ttl_seconds=60)
-    response = client.get("/api/v1/mailbox", headers={"Authorization": f"Bearer {stranger.mint('kd-1001', roles=['customer'])}"})
+    stranger = DevIssuer(
+        tmp_path / "other.pem", issuer=settings.auth_issuer, audience=settings.auth_audience, ttl_seconds=60
+    )
+    response = client.get(
+        "/api/v1/mailbox", headers={"Authorization": f"Bearer {stranger.mint('kd-1001', roles=['customer'])}"}
+    )
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "invalid_token"
 
@@ -47,16 +53,31 @@ def test_expired_wrong_audience_and_garbage_tokens_are_rejected(client: TestClie
 
 
 def test_unsigned_token_is_rejected(client: TestClient, settings: Settings) -> None:
-    forged = jwt.encode({"sub": "kd-1001", "iss": settings.auth_issuer, "aud": settings.auth_audience,
-                         "exp": int(time.time()) + 60, "roles": ["customer"]}, key=None, algorithm="none")
+    forged = jwt.encode(
+        {
+            "sub": "kd-1001",
+            "iss": settings.auth_issuer,
+            "aud": settings.auth_audience,
+            "exp": int(time.time()) + 60,
+            "roles": ["customer"],
+        },
+        key=None,
+        algorithm="none",
+    )
     response = client.get("/api/v1/mailbox", headers={"Authorization": f"Bearer {forged}"})
     assert response.status_code == 401
 
 
 def test_token_without_customer_role_is_403(client: TestClient, settings: Settings) -> None:
-    issuer = DevIssuer(settings.data_dir / "dev-issuer-key.pem", issuer=settings.auth_issuer,
-                       audience=settings.auth_audience, ttl_seconds=60)
-    response = client.get("/api/v1/mailbox", headers={"Authorization": f"Bearer {issuer.mint('kd-1001', roles=['staff'])}"})
+    issuer = DevIssuer(
+        settings.data_dir / "dev-issuer-key.pem",
+        issuer=settings.auth_issuer,
+        audience=settings.auth_audience,
+        ttl_seconds=60,
+    )
+    response = client.get(
+        "/api/v1/mailbox", headers={"Authorization": f"Bearer {issuer.mint('kd-1001', roles=['staff'])}"}
+    )
     assert response.status_code == 403
 
 
@@ -83,22 +104,27 @@ def test_production_verifies_against_the_issuers_jwks_and_hides_dev_endpoints(
     settings: Settings, db: Database, registry: ConnectorRegistry, tmp_path: Path
 ) -> None:
     """OIDC path: keys come from the issuer's JWKS over HTTP; the dev endpoints do not exist."""
-    idp = DevIssuer(tmp_path / "idp.pem", issuer="https://idp.example/realms/bund", audience="ozgflow-portal",
-                    ttl_seconds=60)
+    idp = DevIssuer(
+        tmp_path / "idp.pem", issuer="https://idp.example/realms/bund", audience="ozgflow-portal", ttl_seconds=60
+    )
     jwks_app = FastAPI()
     jwks_app.get("/certs")(idp.jwks)
     with UvicornThread(jwks_app) as jwks_server:
-        production = settings.model_copy(update={
-            "environment": "production", "auth_issuer": idp.issuer, "auth_jwks_url": f"{jwks_server.url}/certs"})
+        production = settings.model_copy(
+            update={"environment": "production", "auth_issuer": idp.issuer, "auth_jwks_url": f"{jwks_server.url}/certs"}
+        )
         with TestClient(create_app(production, db=db, registry=registry)) as prod:
             assert prod.get("/api/v1/dev/customers").status_code == 404
             response = prod.post("/api/v1/dev/token", json={"customer_id": "kd-1001"})
             assert response.status_code == 404
             assert response.json()["error"]["code"] == "not_found"
-            good = prod.get("/api/v1/mailbox", headers={"Authorization": f"Bearer {idp.mint('kd-1001', roles=['customer'])}"})
+            good = prod.get(
+                "/api/v1/mailbox", headers={"Authorization": f"Bearer {idp.mint('kd-1001', roles=['customer'])}"}
+            )
             assert good.status_code == 200
-            dev_token = DevIssuer(settings.data_dir / "dev-issuer-key.pem", issuer=idp.issuer,
-                                  audience="ozgflow-portal", ttl_seconds=60).mint("kd-1001", roles=["customer"])
+            dev_token = DevIssuer(
+                settings.data_dir / "dev-issuer-key.pem", issuer=idp.issuer, audience="ozgflow-portal", ttl_seconds=60
+            ).mint("kd-1001", roles=["customer"])
             assert prod.get("/api/v1/mailbox", headers={"Authorization": f"Bearer {dev_token}"}).status_code == 401
 
 

@@ -16,9 +16,7 @@ def test_catalogue_lists_wba_and_vaem_without_login(client: TestClient) -> None:
     assert wba["submit_url"] == "/api/v1/submissions/wba"
 
 
-def test_service_detail_has_schema_and_examples_that_the_portal_accepts(
-    client: TestClient, token_for
-) -> None:  # type: ignore[no-untyped-def]
+def test_service_detail_has_schema_and_examples_that_the_portal_accepts(client: TestClient, token_for) -> None:  # type: ignore[no-untyped-def]
     for key in ("wba", "vaem"):
         detail = client.get(f"/api/v1/services/{key}").json()
         assert detail["json_schema"]["type"] == "object"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from connectors.sdk.registry import ConnectorRegistry
@@ -23,8 +24,9 @@ def _submit(db: Database, registry: ConnectorRegistry, count: int = 1) -> list[s
     ids = []
     with db.session() as session:
         for _ in range(count):
-            acceptance = accept_submission(session, connector=connector, customer_id=CUSTOMER, payload=payload,
-                                           idempotency_key=None)
+            acceptance = accept_submission(
+                session, connector=connector, customer_id=CUSTOMER, payload=payload, idempotency_key=None
+            )
             ids.append(acceptance.submission.id)
     return ids
 
@@ -49,8 +51,14 @@ def _status(db: Database, submission_id: str) -> str:
 
 
 def _snapshot(entry: OutboxEntry) -> tuple[object, ...]:
-    return (entry.state, entry.lease_owner, entry.lease_expires_at, entry.available_at, entry.attempts,
-            entry.last_error)
+    return (
+        entry.state,
+        entry.lease_owner,
+        entry.lease_expires_at,
+        entry.available_at,
+        entry.attempts,
+        entry.last_error,
+    )
 
 
 def test_accepted_submission_waits_ready_in_the_outbox(db: Database, registry: ConnectorRegistry) -> None:
@@ -149,10 +157,15 @@ def test_worker_that_lost_its_lease_cannot_write(db: Database, registry: Connect
 
     with db.session() as session:
         assert outbox.finish(session, worker_id="worker-a", submission_id=sid, state=outbox.DONE) is False
-        assert outbox.finish(session, worker_id="worker-a", submission_id=sid, state=outbox.DEAD,
-                             error="stale") is False
-        assert outbox.reschedule(session, worker_id="worker-a", submission_id=sid,
-                                 at=utcnow() + timedelta(hours=1), error="stale") is False
+        assert (
+            outbox.finish(session, worker_id="worker-a", submission_id=sid, state=outbox.DEAD, error="stale") is False
+        )
+        assert (
+            outbox.reschedule(
+                session, worker_id="worker-a", submission_id=sid, at=utcnow() + timedelta(hours=1), error="stale"
+            )
+            is False
+        )
         assert outbox.renew(session, worker_id="worker-a", submission_ids=[sid], lease_seconds=3600) == 0
 
     assert _snapshot(_entry(db, sid)) == before
@@ -194,6 +207,19 @@ def test_release_returns_entry_without_counting_the_attempt(db: Database, regist
     assert (entry.state, entry.lease_owner, entry.lease_expires_at, entry.attempts) == (outbox.READY, None, None, 0)
     assert _status(db, sid) == "accepted"
     assert _claim(db, "worker-b") == [outbox.Claim(submission_id=sid, attempt=1)]
+
+
+def test_stale_release_changes_nothing(db: Database, registry: ConnectorRegistry) -> None:
+    [sid] = _submit(db, registry)
+    _claim(db, "worker-a")
+    _claim(db, "worker-b", now=utcnow() + timedelta(seconds=LEASE + 1))
+    before = _snapshot(_entry(db, sid))
+
+    with db.session() as session:
+        assert outbox.release(session, worker_id="worker-a", submission_ids=[sid]) == 0
+
+    assert _snapshot(_entry(db, sid)) == before
+    assert _status(db, sid) == "processing"  # worker-b is still processing it
 
 
 def test_rescheduled_entry_waits_for_available_at(db: Database, registry: ConnectorRegistry) -> None:

@@ -76,9 +76,7 @@ class UvicornThread:
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]
         self._socket = sock
-        self._server = uvicorn.Server(
-            uvicorn.Config(self.app, host=self.host, port=self.port, **self._config)
-        )
+        self._server = uvicorn.Server(uvicorn.Config(self.app, host=self.host, port=self.port, **self._config))
         self._thread = threading.Thread(target=self._run, name=f"uvicorn-{self.port}", daemon=True)
         self._thread.start()
         try:

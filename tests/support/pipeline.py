@@ -25,8 +25,9 @@ def statuses(db: Database, ids: list[str]) -> dict[str, str]:
         return {s.id: s.status for s in session.query(Submission).filter(Submission.id.in_(ids))}
 
 
-def run_worker_until(worker: PipelineWorker, done: Callable[[], bool], *, max_rounds: int = 200,
-                     pause: float = 0.05) -> int:
+def run_worker_until(
+    worker: PipelineWorker, done: Callable[[], bool], *, max_rounds: int = 200, pause: float = 0.05
+) -> int:
     """Run batches until ``done()``; bounded so a broken pipeline fails the test instead of hanging."""
     rounds = 0
     while not done():

@@ -58,9 +58,7 @@ def recorder() -> Recorder:
     return Recorder()
 
 
-def make_client(
-    url: str, recorder: Recorder, *, max_tries: int = 4, timeout: float = 5.0
-) -> SpecialistSystemClient:
+def make_client(url: str, recorder: Recorder, *, max_tries: int = 4, timeout: float = 5.0) -> SpecialistSystemClient:
     backoff = Backoff(base_seconds=0.5, cap_seconds=8.0, rng=random.Random(1234))
     return SpecialistSystemClient(
         url, timeout_seconds=timeout, max_tries=max_tries, backoff=backoff, sleep=recorder.sleep
@@ -68,17 +66,13 @@ def make_client(
 
 
 @pytest.fixture
-def client(
-    server: UvicornThread, state: SimulatorState, recorder: Recorder
-) -> Iterator[SpecialistSystemClient]:
+def client(server: UvicornThread, state: SimulatorState, recorder: Recorder) -> Iterator[SpecialistSystemClient]:
     state.reset()
     with make_client(server.url, recorder) as api:
         yield api
 
 
-def test_creates_a_case_in_one_try(
-    client: SpecialistSystemClient, state: SimulatorState, recorder: Recorder
-) -> None:
+def test_creates_a_case_in_one_try(client: SpecialistSystemClient, state: SimulatorState, recorder: Recorder) -> None:
     receipt = client.create_case(idempotency_key="sub-1", payload=PAYLOAD, on_try=recorder.on_try)
 
     assert receipt == CaseReceipt(case_reference=receipt.case_reference, replayed=False, tries=1)
@@ -90,9 +84,7 @@ def test_creates_a_case_in_one_try(
     assert case["eingangsnummer"] == PAYLOAD["eingangsnummer"]
 
 
-def test_second_hand_over_with_the_same_key_is_replayed(
-    client: SpecialistSystemClient, state: SimulatorState
-) -> None:
+def test_second_hand_over_with_the_same_key_is_replayed(client: SpecialistSystemClient, state: SimulatorState) -> None:
     first = client.create_case(idempotency_key="sub-1", payload=PAYLOAD)
     second = client.create_case(idempotency_key="sub-1", payload=PAYLOAD)
 
@@ -171,9 +163,7 @@ def test_timeout_shorter_than_latency_retries_without_duplicating(
     assert len(state.cases()) == 1
 
 
-def test_a_rejection_is_not_retried(
-    client: SpecialistSystemClient, state: SimulatorState, recorder: Recorder
-) -> None:
+def test_a_rejection_is_not_retried(client: SpecialistSystemClient, state: SimulatorState, recorder: Recorder) -> None:
     invalid = {"service": "wba", "name": SECRET}  # no eingangsnummer → 422
 
     with pytest.raises(HandoverRejected) as raised:
@@ -190,9 +180,7 @@ def test_a_rejection_is_not_retried(
     assert state.cases() == []
 
 
-def test_a_reused_key_with_another_payload_is_rejected(
-    client: SpecialistSystemClient, state: SimulatorState
-) -> None:
+def test_a_reused_key_with_another_payload_is_rejected(client: SpecialistSystemClient, state: SimulatorState) -> None:
     client.create_case(idempotency_key="sub-1", payload=PAYLOAD)
 
     with pytest.raises(HandoverRejected) as raised:
@@ -223,9 +211,7 @@ def test_health_follows_the_system(client: SpecialistSystemClient, state: Simula
     assert client.health() is False
 
 
-def test_empty_idempotency_key_is_a_programming_error(
-    client: SpecialistSystemClient, state: SimulatorState
-) -> None:
+def test_empty_idempotency_key_is_a_programming_error(client: SpecialistSystemClient, state: SimulatorState) -> None:
     with pytest.raises(ValueError):
         client.create_case(idempotency_key="", payload=PAYLOAD)
 

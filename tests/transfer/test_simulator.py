@@ -80,9 +80,7 @@ def test_same_body_with_other_key_order_is_a_replay(http: httpx.Client) -> None:
 
 def test_different_keys_get_consecutive_references(http: httpx.Client) -> None:
     first = post_case(http, "sub-1").json()["case_reference"]
-    second = post_case(http, "sub-2", {**PAYLOAD, "eingangsnummer": "WBA-2026-000124"}).json()[
-        "case_reference"
-    ]
+    second = post_case(http, "sub-2", {**PAYLOAD, "eingangsnummer": "WBA-2026-000124"}).json()["case_reference"]
 
     assert first.endswith("-0000001")
     assert second.endswith("-0000002")

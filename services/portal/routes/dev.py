@@ -47,16 +47,27 @@ def demo_customers(session: SessionDep) -> list[DemoCustomerView]:
             jobcenter: str | None = route(session, customer=c, service="wba").jobcenter.name
         except RoutingFailed:
             jobcenter = None
-        views.append(DemoCustomerView(id=c.id, name=f"{c.given_name} {c.family_name}", bg_number=c.bg_number,
-                                      postal_code=c.postal_code, city=c.city, jobcenter=jobcenter))
+        views.append(
+            DemoCustomerView(
+                id=c.id,
+                name=f"{c.given_name} {c.family_name}",
+                bg_number=c.bg_number,
+                postal_code=c.postal_code,
+                city=c.city,
+                jobcenter=jobcenter,
+            )
+        )
     return views
 
 
 @router.post("/token", response_model=TokenResponse)
 def dev_token(body: TokenRequest, ctx: ContextDep, session: SessionDep) -> TokenResponse:
     if session.get(Customer, body.customer_id) is None:
-        raise ApiError(404, "unknown_customer", f"Den Demo-Kunden '{body.customer_id}' gibt es nicht. "
-                       "GET /api/v1/dev/customers listet alle.")
+        raise ApiError(
+            404,
+            "unknown_customer",
+            f"Den Demo-Kunden '{body.customer_id}' gibt es nicht. GET /api/v1/dev/customers listet alle.",
+        )
     assert ctx.dev_issuer is not None
     token = ctx.dev_issuer.mint(body.customer_id, roles=["customer"])
     return TokenResponse(access_token=token, expires_in=ctx.dev_issuer.ttl_seconds)
@@ -65,8 +76,13 @@ def dev_token(body: TokenRequest, ctx: ContextDep, session: SessionDep) -> Token
 @issuer_router.get("/.well-known/openid-configuration")
 def openid_configuration(ctx: ContextDep) -> dict[str, Any]:
     issuer = ctx.settings.auth_issuer
-    return {"issuer": issuer, "jwks_uri": f"{issuer}/jwks.json", "id_token_signing_alg_values_supported": ["RS256"],
-            "response_types_supported": ["token"], "subject_types_supported": ["public"]}
+    return {
+        "issuer": issuer,
+        "jwks_uri": f"{issuer}/jwks.json",
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "response_types_supported": ["token"],
+        "subject_types_supported": ["public"],
+    }
 
 
 @issuer_router.get("/jwks.json")

@@ -22,6 +22,11 @@ def readyz(ctx: ContextDep) -> dict[str, object]:
         with ctx.db.session() as session:
             session.execute(text("SELECT 1"))
     except Exception as exc:
-        raise ApiError(503, "database_unavailable", f"Die Datenbank ist nicht erreichbar ({type(exc).__name__}).") from None
-    return {"status": "ready", "connectors": ctx.registry.keys(),
-            "connector_errors": [e.name for e in ctx.registry.errors]}
+        raise ApiError(
+            503, "database_unavailable", f"Die Datenbank ist nicht erreichbar ({type(exc).__name__})."
+        ) from None
+    return {
+        "status": "ready",
+        "connectors": ctx.registry.keys(),
+        "connector_errors": [e.name for e in ctx.registry.errors],
+    }

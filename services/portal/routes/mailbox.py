@@ -43,10 +43,18 @@ def _query(customer_id: str):  # type: ignore[no-untyped-def]
 
 
 def _view(message: MailboxMessage, jobcenter_name: str, receipt_number: str | None) -> MessageView:
-    return MessageView(id=message.id, kind=message.kind, subject=message.subject, body=message.body,
-                       created_at=message.created_at, read_at=message.read_at, jobcenter_id=message.jobcenter_id,
-                       jobcenter_name=jobcenter_name, submission_id=message.submission_id,
-                       receipt_number=receipt_number)
+    return MessageView(
+        id=message.id,
+        kind=message.kind,
+        subject=message.subject,
+        body=message.body,
+        created_at=message.created_at,
+        read_at=message.read_at,
+        jobcenter_id=message.jobcenter_id,
+        jobcenter_name=jobcenter_name,
+        submission_id=message.submission_id,
+        receipt_number=receipt_number,
+    )
 
 
 @router.get("", response_model=MailboxView)

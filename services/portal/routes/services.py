@@ -34,8 +34,13 @@ class ServiceDetail(ServiceSummary):
 
 def _summary(c: Connector, request: Request) -> dict[str, Any]:
     return {
-        "key": c.key, "title": c.title, "description": c.description, "version": c.version,
-        "leika_key": c.leika_key, "maturity": int(c.maturity), "roadmap_stage": c.roadmap_stage,
+        "key": c.key,
+        "title": c.title,
+        "description": c.description,
+        "version": c.version,
+        "leika_key": c.leika_key,
+        "maturity": int(c.maturity),
+        "roadmap_stage": c.roadmap_stage,
         "submit_url": str(request.url_for("submit", service=c.key).path),
         "detail_url": str(request.url_for("service_detail", key=c.key).path),
     }
@@ -45,8 +50,9 @@ def _connector(registry: RegistryDep, key: str) -> Connector:
     try:
         return registry.get(key)
     except UnknownService:
-        raise ApiError(404, "unknown_service", f"Den Dienst '{key}' gibt es nicht. Verfügbar: "
-                       f"{', '.join(registry.keys())}.") from None
+        raise ApiError(
+            404, "unknown_service", f"Den Dienst '{key}' gibt es nicht. Verfügbar: {', '.join(registry.keys())}."
+        ) from None
 
 
 @router.get("", response_model=list[ServiceSummary])

@@ -67,25 +67,34 @@ class SubmissionView(BaseModel):
     stages: list[StageView]
 
 
-_IDEMPOTENCY_KEY_HELP = "Optional: a client-chosen key (max. 200 ASCII characters); repeating it returns the same submission."
+_IDEMPOTENCY_KEY_HELP = (
+    "Optional: a client-chosen key (max. 200 ASCII characters); repeating it returns the same submission."
+)
 
 
 @router.post("/{service}", status_code=202, response_model=AcceptedSubmission, name="submit")
 def submit(
-    service: str, request: Request, response: Response, customer: CurrentCustomer, session: SessionDep,
-    registry: RegistryDep, form: Annotated[dict[str, Any], Body(description="The service's form (see its JSON Schema).")],
+    service: str,
+    request: Request,
+    response: Response,
+    customer: CurrentCustomer,
+    session: SessionDep,
+    registry: RegistryDep,
+    form: Annotated[dict[str, Any], Body(description="The service's form (see its JSON Schema).")],
     idempotency_key: Annotated[str | None, Header(max_length=200, description=_IDEMPOTENCY_KEY_HELP)] = None,
 ) -> AcceptedSubmission:
     try:
         connector = registry.get(service)
     except UnknownService:
-        raise ApiError(404, "unknown_service", f"Den Dienst '{service}' gibt es nicht. Verfügbar: "
-                       f"{', '.join(registry.keys())}.") from None
+        raise ApiError(
+            404, "unknown_service", f"Den Dienst '{service}' gibt es nicht. Verfügbar: {', '.join(registry.keys())}."
+        ) from None
     if idempotency_key is not None and (not idempotency_key.strip() or not idempotency_key.isascii()):
         raise ApiError(400, "invalid_idempotency_key", "Der Idempotency-Key muss aus 1–200 ASCII-Zeichen bestehen.")
     try:
-        acceptance = accept_submission(session, connector=connector, customer_id=customer.id, payload=form,
-                                       idempotency_key=idempotency_key)
+        acceptance = accept_submission(
+            session, connector=connector, customer_id=customer.id, payload=form, idempotency_key=idempotency_key
+        )
     except SubmissionRejected as exc:
         status = 409 if exc.code == "idempotency_key_reused" else 422
         raise ApiError(status, exc.code, exc.message, exc.problems) from None
@@ -99,8 +108,9 @@ def submit(
 
 @router.get("/{submission_id}", response_model=SubmissionView, name="submission_status")
 def submission_status(submission_id: str, customer: CurrentCustomer, session: SessionDep) -> SubmissionView:
-    sub = session.scalar(select(Submission).where(Submission.id == submission_id,
-                                                  Submission.customer_id == customer.id))
+    sub = session.scalar(
+        select(Submission).where(Submission.id == submission_id, Submission.customer_id == customer.id)
+    )
     if sub is None:  # someone else's submission looks exactly like a missing one
         raise ApiError(404, "submission_not_found", "Diese Einreichung gibt es in Ihrem Konto nicht.")
     rows = {r.stage: r for r in ledger.for_submission(session, sub.id)}
@@ -108,18 +118,35 @@ def submission_status(submission_id: str, customer: CurrentCustomer, session: Se
     jc = session.get(Jobcenter, sub.jobcenter_id) if sub.jobcenter_id else None
     team = session.get(Team, sub.team_id) if sub.team_id else None
     stages = [
-        StageView(stage=name, status=r.status, attempts=r.attempts, started_at=r.started_at,
-                  finished_at=r.finished_at, reference=r.reference, error=r.error)
-        if (r := rows.get(name)) else
-        StageView(stage=name, status="pending", attempts=0, started_at=None, finished_at=None, reference=None, error=None)
+        StageView(
+            stage=name,
+            status=r.status,
+            attempts=r.attempts,
+            started_at=r.started_at,
+            finished_at=r.finished_at,
+            reference=r.reference,
+            error=r.error,
+        )
+        if (r := rows.get(name))
+        else StageView(
+            stage=name, status="pending", attempts=0, started_at=None, finished_at=None, reference=None, error=None
+        )
         for name in STAGE_ORDER
     ]
     return SubmissionView(
-        id=sub.id, receipt_number=sub.receipt_number, service=sub.service, service_version=sub.service_version,
-        channel=sub.channel, status=sub.status, created_at=sub.created_at, updated_at=sub.updated_at,
+        id=sub.id,
+        receipt_number=sub.receipt_number,
+        service=sub.service,
+        service_version=sub.service_version,
+        channel=sub.channel,
+        status=sub.status,
+        created_at=sub.created_at,
+        updated_at=sub.updated_at,
         completed_at=sub.completed_at,
         jobcenter=JobcenterView(id=jc.id, name=jc.name, email=jc.email, phone=jc.phone) if jc else None,
-        team=team.name if team else None, case_reference=sub.case_reference, failure_reason=sub.failure_reason,
+        team=team.name if team else None,
+        case_reference=sub.case_reference,
+        failure_reason=sub.failure_reason,
         attempts=entry.attempts if entry else 0,
         next_attempt_at=entry.available_at if entry and sub.status == "retry_scheduled" else None,
         stages=stages,
