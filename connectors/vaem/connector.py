@@ -14,7 +14,7 @@ from connectors.sdk import (
     ServiceForm,
     SubmissionContext,
 )
-from connectors.sdk.fields import format_datetime
+from connectors.sdk.documents import expect_form, handover_header, receipt_letter
 from connectors.vaem import examples as _examples
 from connectors.vaem.checks import check_vaem
 from connectors.vaem.document import change_summary, evidence_line, vaem_sections
@@ -22,10 +22,7 @@ from connectors.vaem.form import FORM_VERSION, Delivery, VaemForm
 
 
 def _vaem(form: ServiceForm) -> VaemForm:
-    # The pipeline passes whatever model the registry built; a wrong one is a platform bug, not bad input.
-    if not isinstance(form, VaemForm):
-        raise TypeError(f"the VÄM connector expects a VaemForm, got {type(form).__name__}")
-    return form
+    return expect_form(form, VaemForm)
 
 
 class VaemConnector(Connector):
@@ -58,16 +55,7 @@ class VaemConnector(Connector):
         vaem = _vaem(form)
         dates = [change.effective_date for change in vaem.changes]
         return {
-            "vorgangsart": "VAEM",
-            "formularversion": ctx.service_version,
-            "vorgang_id": ctx.submission_id,
-            "eingangsnummer": ctx.receipt_number,
-            "eingangsdatum": ctx.submitted_at.isoformat(),
-            "eingangsweg": ctx.channel,
-            "bg_nummer": ctx.customer.bg_number,
-            "kunden_id": ctx.customer.customer_id,
-            "dienststelle": ctx.jobcenter.jobcenter_id,
-            "team": ctx.team_name,
+            **handover_header(ctx, "VAEM"),
             "aenderungsarten": sorted({change.type for change in vaem.changes}),
             # The clerk recalculates from the earliest change on; saves reading every entry first.
             "aenderung_ab": min(dates).isoformat() if dates else None,
@@ -91,23 +79,16 @@ class VaemConnector(Connector):
             )
             evidence += "".join(f"- {line}\n" for line in post) + "\n"
         if not evidence:
-            evidence = "Sie haben keine Nachweise angegeben.\n\n"
-        body = (
-            f"Guten Tag {ctx.customer.display_name},\n\n"
-            f"Ihre Veränderungsmitteilung ist am {format_datetime(ctx.submitted_at)} beim "
-            f"{jobcenter.name} eingegangen.\n\n"
-            f"Eingangsnummer: {ctx.receipt_number}\n"
-            f"BG-Nummer: {ctx.customer.bg_number}\n\n"
-            f"Sie haben uns diese Änderungen mitgeteilt:\n{changes}\n\n"
-            f"{evidence}"
-            "So geht es weiter:\n"
-            "- Das Jobcenter prüft Ihre Angaben.\n"
-            "- Fehlen Nachweise oder Angaben, melden wir uns in Ihrem Postfach.\n"
-            "- Ändert sich dadurch Ihr Anspruch, erhalten Sie einen Änderungsbescheid.\n\n"
-            "Bei Fragen erreichen Sie uns unter Angabe der Eingangsnummer:\n"
-            f"{jobcenter.name}, {jobcenter.street}, {jobcenter.postal_code} {jobcenter.city}\n"
-            f"Telefon {jobcenter.phone}, E-Mail {jobcenter.email}\n\n"
-            f"Mit freundlichen Grüßen\n{jobcenter.name}"
+            evidence = "Sie haben keine Nachweise angegeben.\n"
+        body = receipt_letter(
+            ctx,
+            filed="Ihre Veränderungsmitteilung",
+            summary=f"Sie haben uns diese Änderungen mitgeteilt:\n{changes}\n\n{evidence}",
+            next_steps=[
+                "Das Jobcenter prüft Ihre Angaben.",
+                "Fehlen Nachweise oder Angaben, melden wir uns in Ihrem Postfach.",
+                "Ändert sich dadurch Ihr Anspruch, erhalten Sie einen Änderungsbescheid.",
+            ],
         )
         subject = f"Eingangsbestätigung: Veränderungsmitteilung ({ctx.receipt_number})"
         return ReceiptText(subject=subject, body=body)

@@ -12,10 +12,10 @@ from decimal import Decimal
 from pydantic import BaseModel
 
 from connectors.sdk import DocumentSection, SubmissionContext
+from connectors.sdk.documents import applicant_section
 from connectors.sdk.fields import (
     Choice,
     format_date,
-    format_datetime,
     format_iban,
     format_money,
     format_yes_no,
@@ -31,28 +31,6 @@ from connectors.vaem.form import (
     NewAddress,
     VaemForm,
 )
-
-_CHANNELS = {"online": "online", "paper": "auf Papier"}
-
-
-def applicant_section(ctx: SubmissionContext) -> DocumentSection:
-    """Who filed, where, and when: the jobcenter is named so every document shows its own name."""
-    customer, jobcenter = ctx.customer, ctx.jobcenter
-    return DocumentSection(
-        "Mitteilende Person und Jobcenter",
-        [
-            ("Name", customer.display_name),
-            ("BG-Nummer", customer.bg_number),
-            ("Anschrift", f"{customer.street}, {customer.postal_code} {customer.city}"),
-            ("Jobcenter", jobcenter.name),
-            ("Anschrift des Jobcenters", f"{jobcenter.street}, {jobcenter.postal_code} {jobcenter.city}"),
-            ("Kontakt", f"Telefon {jobcenter.phone}, E-Mail {jobcenter.email}"),
-            ("Zuständiges Team", ctx.team_name),
-            ("Eingangsnummer", ctx.receipt_number),
-            ("Eingegangen am", format_datetime(ctx.submitted_at)),
-            ("Eingangsweg", _CHANNELS.get(ctx.channel, ctx.channel)),
-        ],
-    )
 
 
 def _address(address: NewAddress) -> str:
@@ -96,7 +74,7 @@ def _change_section(number: int, change: Change) -> DocumentSection:
 
 
 def vaem_sections(form: VaemForm, ctx: SubmissionContext) -> list[DocumentSection]:
-    sections = [applicant_section(ctx)]
+    sections = [applicant_section(ctx, "Mitteilende Person und Jobcenter")]
     sections += [_change_section(i, change) for i, change in enumerate(form.changes, 1)]
     evidence = [
         (f"Nachweis {i}", evidence_line(item.kind.label, item.description) + f" – {item.delivery.label}")

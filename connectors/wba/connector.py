@@ -14,7 +14,7 @@ from connectors.sdk import (
     ServiceForm,
     SubmissionContext,
 )
-from connectors.sdk.fields import format_datetime
+from connectors.sdk.documents import expect_form, handover_header, receipt_letter
 from connectors.wba import examples as _examples
 from connectors.wba.checks import check_wba
 from connectors.wba.document import wba_sections
@@ -22,10 +22,7 @@ from connectors.wba.form import FORM_VERSION, WbaForm
 
 
 def _wba(form: ServiceForm) -> WbaForm:
-    # The pipeline passes whatever model the registry built; a wrong one is a platform bug, not bad input.
-    if not isinstance(form, WbaForm):
-        raise TypeError(f"the WBA connector expects a WbaForm, got {type(form).__name__}")
-    return form
+    return expect_form(form, WbaForm)
 
 
 class WbaConnector(Connector):
@@ -57,50 +54,28 @@ class WbaConnector(Connector):
         """Derived from the submission only (no clock, no randomness), so a retried hand-over is identical."""
         wba = _wba(form)
         return {
-            "vorgangsart": "WBA",
-            "formularversion": ctx.service_version,
-            "vorgang_id": ctx.submission_id,
-            "eingangsnummer": ctx.receipt_number,
-            "eingangsdatum": ctx.submitted_at.isoformat(),
-            "eingangsweg": ctx.channel,
-            "bg_nummer": ctx.customer.bg_number,
-            "kunden_id": ctx.customer.customer_id,
-            "dienststelle": ctx.jobcenter.jobcenter_id,
-            "team": ctx.team_name,
+            **handover_header(ctx, "WBA"),
             "geaenderte_bereiche": wba.changed_sections(),
             "daten": wba.model_dump(mode="json"),
         }
 
     def receipt(self, form: ServiceForm, ctx: SubmissionContext) -> ReceiptText:
         wba = _wba(form)
-        jobcenter = ctx.jobcenter
         changed = [str(WbaForm.model_fields[name].title) for name in wba.changed_sections()]
+        steps = ["Das Jobcenter prüft Ihren Antrag."]
         if changed:
             summary = "Sie haben Änderungen in diesen Bereichen angegeben: " + ", ".join(changed) + "."
-            evidence = (
-                "- Bitte reichen Sie Nachweise zu diesen Änderungen (z. B. Lohnabrechnungen, Mietvertrag) "
-                "über Ihr Postfach ein, falls noch nicht geschehen.\n"
+            steps.append(
+                "Bitte reichen Sie Nachweise zu diesen Änderungen (z. B. Lohnabrechnungen, Mietvertrag) "
+                "über Ihr Postfach ein, falls noch nicht geschehen."
             )
         else:
             summary = "Sie haben angegeben, dass sich seit Ihrem letzten Antrag nichts geändert hat."
-            evidence = ""
-        body = (
-            f"Guten Tag {ctx.customer.display_name},\n\n"
-            f"Ihr Weiterbewilligungsantrag ist am {format_datetime(ctx.submitted_at)} beim "
-            f"{jobcenter.name} eingegangen.\n\n"
-            f"Eingangsnummer: {ctx.receipt_number}\n"
-            f"BG-Nummer: {ctx.customer.bg_number}\n\n"
-            f"{summary}\n\n"
-            "So geht es weiter:\n"
-            "- Das Jobcenter prüft Ihren Antrag.\n"
-            f"{evidence}"
-            "- Fehlen Unterlagen oder Angaben, melden wir uns in Ihrem Postfach.\n"
-            "- Wenn Sie den Antrag rechtzeitig gestellt haben, erhalten Sie die Entscheidung vor Ende Ihres "
-            "aktuellen Bewilligungszeitraums.\n"
-            "- Bitte teilen Sie uns Änderungen auch weiterhin sofort mit (Veränderungsmitteilung).\n\n"
-            "Bei Fragen erreichen Sie uns unter Angabe der Eingangsnummer:\n"
-            f"{jobcenter.name}, {jobcenter.street}, {jobcenter.postal_code} {jobcenter.city}\n"
-            f"Telefon {jobcenter.phone}, E-Mail {jobcenter.email}\n\n"
-            f"Mit freundlichen Grüßen\n{jobcenter.name}"
-        )
+        steps += [
+            "Fehlen Unterlagen oder Angaben, melden wir uns in Ihrem Postfach.",
+            "Wenn Sie den Antrag rechtzeitig gestellt haben, erhalten Sie die Entscheidung vor Ende Ihres "
+            "aktuellen Bewilligungszeitraums.",
+            "Bitte teilen Sie uns Änderungen auch weiterhin sofort mit (Veränderungsmitteilung).",
+        ]
+        body = receipt_letter(ctx, filed="Ihr Weiterbewilligungsantrag", summary=summary, next_steps=steps)
         return ReceiptText(subject=f"Eingangsbestätigung: Weiterbewilligungsantrag ({ctx.receipt_number})", body=body)

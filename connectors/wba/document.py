@@ -9,30 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from connectors.sdk import DocumentSection, SubmissionContext
-from connectors.sdk.fields import format_date, format_datetime, format_iban, format_money, format_yes_no
+from connectors.sdk.documents import applicant_section
+from connectors.sdk.fields import format_date, format_iban, format_money, format_yes_no
 from connectors.wba.form import HouseholdMember, IncomeEntry, WbaForm
-
-_CHANNELS = {"online": "online", "paper": "auf Papier"}
-
-
-def applicant_section(ctx: SubmissionContext) -> DocumentSection:
-    """Who filed, where, and when: the jobcenter is named so every document shows its own name."""
-    customer, jobcenter = ctx.customer, ctx.jobcenter
-    return DocumentSection(
-        "Antragsteller/in und Jobcenter",
-        [
-            ("Name", customer.display_name),
-            ("BG-Nummer", customer.bg_number),
-            ("Anschrift", f"{customer.street}, {customer.postal_code} {customer.city}"),
-            ("Jobcenter", jobcenter.name),
-            ("Anschrift des Jobcenters", f"{jobcenter.street}, {jobcenter.postal_code} {jobcenter.city}"),
-            ("Kontakt", f"Telefon {jobcenter.phone}, E-Mail {jobcenter.email}"),
-            ("Zuständiges Team", ctx.team_name),
-            ("Eingangsnummer", ctx.receipt_number),
-            ("Eingegangen am", format_datetime(ctx.submitted_at)),
-            ("Eingangsweg", _CHANNELS.get(ctx.channel, ctx.channel)),
-        ],
-    )
 
 
 def _member(member: HouseholdMember) -> str:
