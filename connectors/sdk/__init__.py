@@ -5,10 +5,12 @@ registry (entry point group ``ozgflow.connectors``).
 """
 
 from connectors.sdk.contract import (
+    SDK_VERSION,
     Connector,
     CustomerSummary,
     DocumentSection,
     FieldProblem,
+    InboundContext,
     JobcenterSummary,
     Maturity,
     ReceiptText,
@@ -19,12 +21,14 @@ from connectors.sdk.messages import problems_from_validation_error
 from connectors.sdk.registry import ConnectorLoadError, ConnectorRegistry
 
 __all__ = [
+    "SDK_VERSION",
     "Connector",
     "ConnectorLoadError",
     "ConnectorRegistry",
     "CustomerSummary",
     "DocumentSection",
     "FieldProblem",
+    "InboundContext",
     "JobcenterSummary",
     "Maturity",
     "ReceiptText",

@@ -14,6 +14,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+SDK_VERSION = "1.0"
+"""The contract's version. A connector declares the major version it was written for in
+``sdk_version``; the registry refuses connectors written for another major version."""
+
 
 class Maturity(IntEnum):
     """OZG maturity level (Reifegrad)."""
@@ -71,6 +75,17 @@ class JobcenterSummary:
 
 
 @dataclass(frozen=True)
+class InboundContext:
+    """The item a two-way service's answer refers to (e.g. the placement offer being answered)."""
+
+    item_id: str
+    external_id: str
+    payload: dict[str, Any]
+    received_at: datetime
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
 class SubmissionContext:
     """Facts about one submission that the platform hands to a connector's hooks."""
 
@@ -84,6 +99,8 @@ class SubmissionContext:
     jobcenter: JobcenterSummary
     team_name: str
     case_reference: str | None = None
+    parent_receipt_number: str | None = None  # set when this submission is attached to another (Anlage → WBA)
+    inbound: InboundContext | None = None  # set when this submission answers an inbound item
 
 
 @dataclass(frozen=True)
@@ -117,6 +134,11 @@ class Connector:
     description: ClassVar[str] = ""
     form: ClassVar[type[ServiceForm]]
     handover_system: ClassVar[str] = "allegro"
+    sdk_version: ClassVar[str] = "1"
+    standalone: ClassVar[bool] = True
+    """Whether the service can be filed on its own (an Anlage answering a jobcenter's request, say)."""
+    attachable_to: ClassVar[frozenset[str]] = frozenset()
+    """Services a submission of this one may be attached to (``attach_to`` when filing), e.g. {"wba", "ha"}."""
 
     def check(self, form: ServiceForm) -> list[FieldProblem]:
         """Plausibility checks beyond types; return every problem found (German messages)."""
@@ -137,6 +159,23 @@ class Connector:
     def receipt(self, form: ServiceForm, ctx: SubmissionContext) -> ReceiptText:
         """The receipt message placed in the customer's Postfach."""
         raise NotImplementedError
+
+    inbound_reference_field: ClassVar[str] = "reference"
+    """For two-way services: the form field that names the inbound item being answered."""
+
+    def inbound_reference(self, form: ServiceForm) -> str | None:
+        """For two-way services: the external id of the inbound item this form answers."""
+        return None
+
+    def prefill(self, previous: ServiceForm) -> dict[str, Any]:
+        """Once-only: a new draft's content from the customer's last filed form of this service.
+
+        Override to drop what must be answered anew (declarations, say)."""
+        return previous.model_dump(mode="json")
+
+    def draft_sections(self) -> list[str]:
+        """The parts of the form a customer confirms or changes one by one in a prefilled draft."""
+        return list(self.form.model_fields)
 
     def json_schema(self) -> dict[str, Any]:
         return self.form.model_json_schema()

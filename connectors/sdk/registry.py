@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 
-from connectors.sdk.contract import Connector, ServiceForm
+from connectors.sdk.contract import SDK_VERSION, Connector, ServiceForm
 
 ENTRY_POINT_GROUP = "ozgflow.connectors"
 log = logging.getLogger(__name__)
@@ -39,6 +39,14 @@ def _validate(obj: object, name: str) -> Connector:
             raise TypeError(f"connector '{name}' lacks the required attribute '{attr}'")
     if not (isinstance(obj.form, type) and issubclass(obj.form, ServiceForm)):
         raise TypeError(f"connector '{name}': 'form' must be a subclass of ServiceForm")
+    if str(obj.sdk_version).split(".")[0] != SDK_VERSION.split(".")[0]:
+        raise TypeError(
+            f"connector '{name}' was written for connector SDK {obj.sdk_version}, this platform provides {SDK_VERSION}"
+        )
+    try:
+        obj.json_schema()
+    except Exception as exc:
+        raise TypeError(f"connector '{name}': its form has no JSON Schema ({exc})") from exc
     return obj
 
 

@@ -126,12 +126,16 @@ def _port_in_use(host: str, port: int) -> bool:
 
 def _check_ports(settings: Settings) -> None:
     """Refuse to start beside another stack: its health checks would answer for ours."""
-    for name, port, variable in (("portal", settings.portal_port, "OZGFLOW_PORTAL_PORT"),
-                                 ("Prefect server", settings.prefect_port, "OZGFLOW_PREFECT_PORT"),
-                                 ("simulator", settings.simulator_port, "OZGFLOW_SIMULATOR_PORT")):
+    for name, port, variable in (
+        ("portal", settings.portal_port, "OZGFLOW_PORTAL_PORT"),
+        ("Prefect server", settings.prefect_port, "OZGFLOW_PREFECT_PORT"),
+        ("simulator", settings.simulator_port, "OZGFLOW_SIMULATOR_PORT"),
+    ):
         if _port_in_use(settings.host, port):
-            raise RuntimeError(f"port {port} for the {name} is already in use (is another `ozgflow up` running?); "
-                               f"stop it or choose another port with {variable}")
+            raise RuntimeError(
+                f"port {port} for the {name} is already in use (is another `ozgflow up` running?); "
+                f"stop it or choose another port with {variable}"
+            )
 
 
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
@@ -212,8 +216,10 @@ def _banner(settings: Settings) -> None:
     typer.echo("")
     token_cmd = f"{Path(sys.executable).with_name('ozgflow')} token kd-1001"
     if settings.data_dir != Path(".ozgflow") or settings.database_url:
-        token_cmd = (f"OZGFLOW_DATA_DIR={settings.data_dir.resolve()} "
-                     f"OZGFLOW_DATABASE_URL='{settings.resolved_database_url}' {token_cmd}")
+        token_cmd = (
+            f"OZGFLOW_DATA_DIR={settings.data_dir.resolve()} "
+            f"OZGFLOW_DATABASE_URL='{settings.resolved_database_url}' {token_cmd}"
+        )
     typer.echo(f"  TOKEN=$({token_cmd})")
     typer.echo(f'  curl -s -X POST {portal}/api/v1/submissions/wba -H "Authorization: Bearer $TOKEN" \\')
     typer.echo(f"       -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' -d @{example}")

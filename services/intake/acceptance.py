@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from connectors.sdk import Connector, FieldProblem, ServiceForm, problems_from_validation_error
 from services.intake.receipts import new_receipt_number
 from services.store import outbox
-from services.store.models import Submission, utcnow
+from services.store.models import InboundItem, Submission, utcnow
 
 ACCEPTED = "accepted"
 
@@ -60,8 +60,10 @@ def validate_form(connector: Connector, payload: Any) -> ServiceForm:
     return form
 
 
-def _request_hash(service: str, form_data: dict[str, Any]) -> str:
-    canonical = json.dumps({"service": service, "form": form_data}, sort_keys=True, separators=(",", ":"))
+def _request_hash(service: str, form_data: dict[str, Any], attach_to: str | None) -> str:
+    canonical = json.dumps(
+        {"service": service, "form": form_data, "attach_to": attach_to}, sort_keys=True, separators=(",", ":")
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -80,6 +82,64 @@ def _replay(session: Session, customer_id: str, idempotency_key: str, request_ha
     return Acceptance(submission=existing, replayed=True)
 
 
+def _parent(session: Session, connector: Connector, customer_id: str, attach_to: str | None) -> str | None:
+    """Where an attachment (an Anlage) goes; refuses what the domain does not allow."""
+    if attach_to is None:
+        if not connector.standalone:
+            raise SubmissionRejected(
+                "attachment_required",
+                f"'{connector.title}' kann nur zusammen mit einem Antrag eingereicht werden "
+                f"(attach_to: {', '.join(sorted(connector.attachable_to))}).",
+            )
+        return None
+    if not connector.attachable_to:
+        raise SubmissionRejected("not_attachable", f"'{connector.title}' kann keinem Antrag beigefügt werden.")
+    parent = session.scalar(select(Submission).where(Submission.id == attach_to, Submission.customer_id == customer_id))
+    if parent is None:
+        raise SubmissionRejected(
+            "unknown_parent",
+            "Den Antrag, dem diese Anlage beigefügt werden soll, gibt es "
+            "in Ihrem Konto nicht. Bitte die ID aus der Eingangsbestätigung angeben.",
+        )
+    if parent.service not in connector.attachable_to:
+        raise SubmissionRejected(
+            "not_attachable_to",
+            f"'{connector.title}' kann nur diesen Diensten beigefügt werden: "
+            f"{', '.join(sorted(connector.attachable_to))}.",
+        )
+    return parent.id
+
+
+def _answered_item(session: Session, connector: Connector, customer_id: str, form: ServiceForm) -> str | None:
+    """Two-way services: the inbound item (e.g. a placement offer) this form answers, marked answered."""
+    reference = connector.inbound_reference(form)
+    if reference is None:
+        return None
+    item = session.scalar(
+        select(InboundItem).where(
+            InboundItem.service == connector.key,
+            InboundItem.external_id == reference,
+            InboundItem.customer_id == customer_id,
+        )
+    )
+    if item is None:
+        raise SubmissionRejected(
+            "unknown_reference",
+            "Darauf können Sie nicht antworten: Die Angabe passt zu nichts in Ihrem Postfach.",
+            [
+                FieldProblem(
+                    field=connector.inbound_reference_field,
+                    code="unknown_reference",
+                    message="Diese Nummer gibt es in Ihrem Postfach nicht. Bitte prüfen.",
+                )
+            ],
+        )
+    if item.status != "open":
+        raise SubmissionRejected("already_answered", "Darauf haben Sie bereits geantwortet.")
+    item.status, item.answered_at = "answered", utcnow()
+    return item.id
+
+
 def accept_submission(
     session: Session,
     *,
@@ -88,14 +148,16 @@ def accept_submission(
     payload: Any,
     idempotency_key: str | None,
     channel: str = "online",
+    attach_to: str | None = None,
 ) -> Acceptance:
     form = validate_form(connector, payload)
     form_data = form.model_dump(mode="json")
-    request_hash = _request_hash(connector.key, form_data)
+    request_hash = _request_hash(connector.key, form_data, attach_to)
     if idempotency_key:
         replay = _replay(session, customer_id, idempotency_key, request_hash)
         if replay:
             return replay
+    parent_id = _parent(session, connector, customer_id, attach_to)
     now = utcnow()
     submission = Submission(
         id=str(uuid.uuid4()),
@@ -110,9 +172,11 @@ def accept_submission(
         idempotency_key=idempotency_key,
         created_at=now,
         updated_at=now,
+        parent_submission_id=parent_id,
     )
     try:
         with session.begin_nested():
+            submission.inbound_item_id = _answered_item(session, connector, customer_id, form)
             session.add(submission)
             session.flush()
             outbox.enqueue(session, submission_id=submission.id)

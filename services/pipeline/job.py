@@ -6,12 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from connectors.sdk import Connector, CustomerSummary, JobcenterSummary, ServiceForm, SubmissionContext
+from connectors.sdk import (
+    Connector,
+    CustomerSummary,
+    InboundContext,
+    JobcenterSummary,
+    ServiceForm,
+    SubmissionContext,
+)
 from connectors.sdk.registry import ConnectorRegistry
 from services.pipeline.errors import StoredFormInvalid
-from services.store.models import Customer, Jobcenter, Submission, Team
+from services.store.models import Customer, InboundItem, Jobcenter, Submission, Team
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,26 @@ def jobcenter_summary(jc: Jobcenter) -> JobcenterSummary:
     )
 
 
+def _parent_receipt(session: Session, sub: Submission) -> str | None:
+    if sub.parent_submission_id is None:
+        return None
+    return session.scalar(select(Submission.receipt_number).where(Submission.id == sub.parent_submission_id))
+
+
+def _inbound(session: Session, sub: Submission) -> InboundContext | None:
+    if sub.inbound_item_id is None:
+        return None
+    item = session.get(InboundItem, sub.inbound_item_id)
+    assert item is not None
+    return InboundContext(
+        item_id=item.id,
+        external_id=item.external_id,
+        payload=item.payload,
+        received_at=item.received_at,
+        due_at=item.due_at,
+    )
+
+
 def load_job(session: Session, registry: ConnectorRegistry, submission_id: str) -> StageJob:
     sub = session.get(Submission, submission_id)
     if sub is None:
@@ -83,6 +111,8 @@ def load_job(session: Session, registry: ConnectorRegistry, submission_id: str) 
             jobcenter=jobcenter_summary(jc),
             team_name=team.name,
             case_reference=sub.case_reference,
+            parent_receipt_number=_parent_receipt(session, sub),
+            inbound=_inbound(session, sub),
         )
     return StageJob(
         submission_id=sub.id,

@@ -123,6 +123,14 @@ class Submission(Base):
     team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"))
     case_reference: Mapped[str | None] = mapped_column(String(100))
     failure_reason: Mapped[str | None] = mapped_column(Text)
+    # An attachment (e.g. an Anlage to a WBA) points at the submission it belongs to.
+    parent_submission_id: Mapped[str | None] = mapped_column(
+        ForeignKey("submissions.id", name="fk_submissions_parent"), index=True
+    )
+    # A two-way service's answer points at the inbound item it answers (e.g. a placement offer).
+    inbound_item_id: Mapped[str | None] = mapped_column(
+        ForeignKey("inbound_items.id", name="fk_submissions_inbound_item"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -181,3 +189,48 @@ class MailboxMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class InboundItem(Base):
+    """Something a back-office system sent to a customer that they must answer (a placement offer).
+
+    ``(source_system, external_id)`` is unique, so a system that pushes the same item twice gets the
+    same row back.
+    """
+
+    __tablename__ = "inbound_items"
+    __table_args__ = (UniqueConstraint("source_system", "external_id", name="uq_inbound_external"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    service: Mapped[str] = mapped_column(String(64), index=True)
+    source_system: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(100))
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    jobcenter_id: Mapped[str] = mapped_column(ForeignKey("jobcenters.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Draft(Base):
+    """A form being prepared by the customer, e.g. a WBA prefilled from their last one (once-only).
+
+    ``sections`` maps each top-level form section to ``prefilled``, ``confirmed`` or ``changed``;
+    a draft can be filed only when no section is left merely prefilled.
+    """
+
+    __tablename__ = "drafts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    service: Mapped[str] = mapped_column(String(64))
+    form_data: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    sections: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    source_submission_id: Mapped[str | None] = mapped_column(ForeignKey("submissions.id"))
+    submission_id: Mapped[str | None] = mapped_column(ForeignKey("submissions.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Request, Response
+from fastapi import APIRouter, Body, Header, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -64,9 +64,12 @@ class SubmissionView(BaseModel):
     failure_reason: str | None
     attempts: int
     next_attempt_at: datetime | None
+    attached_to: str | None
+    attachments: list[str]
     stages: list[StageView]
 
 
+_CONFLICTS = frozenset({"idempotency_key_reused", "already_answered"})
 _IDEMPOTENCY_KEY_HELP = (
     "Optional: a client-chosen key (max. 200 ASCII characters); repeating it returns the same submission."
 )
@@ -82,6 +85,9 @@ def submit(
     registry: RegistryDep,
     form: Annotated[dict[str, Any], Body(description="The service's form (see its JSON Schema).")],
     idempotency_key: Annotated[str | None, Header(max_length=200, description=_IDEMPOTENCY_KEY_HELP)] = None,
+    attach_to: Annotated[
+        str | None, Query(max_length=36, description="Attach to this submission of yours (an Anlage to a WBA).")
+    ] = None,
 ) -> AcceptedSubmission:
     try:
         connector = registry.get(service)
@@ -149,5 +155,7 @@ def submission_status(submission_id: str, customer: CurrentCustomer, session: Se
         failure_reason=sub.failure_reason,
         attempts=entry.attempts if entry else 0,
         next_attempt_at=entry.available_at if entry and sub.status == "retry_scheduled" else None,
+        attached_to=sub.parent_submission_id,
+        attachments=list(session.scalars(select(Submission.id).where(Submission.parent_submission_id == sub.id))),
         stages=stages,
     )
