@@ -49,7 +49,9 @@ def test_token_command_mints_a_token_the_portal_accepts(cli_env: Path) -> None:
         assert response.json() == {"unread": 0, "messages": []}
 
 
-def test_token_command_explains_unknown_customers_and_production(cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_token_command_explains_unknown_customers_and_production(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     runner.invoke(app, ["db", "upgrade"])
     runner.invoke(app, ["demo", "seed"])
     unknown = runner.invoke(app, ["token", "kd-0"])

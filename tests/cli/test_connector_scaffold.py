@@ -30,7 +30,9 @@ def test_scaffolded_connector_works_end_to_end(tmp_path: Path, prefect_server: s
     compile((target / "loadtests" / "locustfile.py").read_text(), "locustfile.py", "exec")
 
     distribution = f"ozgflow-connector-{key.replace('_', '-')}"
-    installed = _run(sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e", str(target))
+    installed = _run(
+        sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e", str(target)
+    )
     assert installed.returncode == 0, installed.stderr
     try:
         own_tests = _run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=target)

@@ -35,12 +35,16 @@ def _read_until(proc: subprocess.Popen[str], marker: str, limit: int = 400) -> s
 
 
 def test_up_starts_everything_files_a_wba_and_stops_cleanly(tmp_path: Path) -> None:
-    ports = {"OZGFLOW_PORTAL_PORT": free_port(), "OZGFLOW_PREFECT_PORT": free_port(),
-             "OZGFLOW_SIMULATOR_PORT": free_port()}
+    ports = {
+        "OZGFLOW_PORTAL_PORT": free_port(),
+        "OZGFLOW_PREFECT_PORT": free_port(),
+        "OZGFLOW_SIMULATOR_PORT": free_port(),
+    }
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OZGFLOW_", "PREFECT_"))}
     env.update({k: str(v) for k, v in ports.items()})
-    proc = subprocess.Popen([OZGFLOW, "up"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [OZGFLOW, "up"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     try:
         banner = _read_until(proc, "Press Ctrl-C")
         portal = f"http://127.0.0.1:{ports['OZGFLOW_PORTAL_PORT']}"
@@ -55,8 +59,9 @@ def test_up_starts_everything_files_a_wba_and_stops_cleanly(tmp_path: Path) -> N
         token = httpx.post(f"{portal}/api/v1/dev/token", json={"customer_id": "kd-4001"}).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         form = (tmp_path / ".ozgflow" / "examples" / "wba.json").read_bytes()
-        accepted = httpx.post(f"{portal}/api/v1/submissions/wba", content=form,
-                              headers={**headers, "Content-Type": "application/json"})
+        accepted = httpx.post(
+            f"{portal}/api/v1/submissions/wba", content=form, headers={**headers, "Content-Type": "application/json"}
+        )
         assert accepted.status_code == 202
         status = {}
         for _ in range(300):
