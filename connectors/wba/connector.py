@@ -50,6 +50,17 @@ class WbaConnector(Connector):
     def document(self, form: ServiceForm, ctx: SubmissionContext) -> list[DocumentSection]:
         return wba_sections(_wba(form), ctx)
 
+    def prefill(self, previous: ServiceForm) -> dict[str, Any]:
+        """A new WBA asks for changes since the last one: what was reported then is known now, so every
+        switch starts at "unchanged"; the asset status carries over; the declarations are made anew."""
+        last = _wba(previous)
+        unchanged = {"changed": False}
+        return {
+            "household": unchanged, "income": unchanged, "housing": unchanged, "bank_details": unchanged,
+            "health_insurance": unchanged,
+            "assets": last.assets.model_dump(mode="json"),
+        }
+
     def handover_payload(self, form: ServiceForm, ctx: SubmissionContext) -> dict[str, Any]:
         """Derived from the submission only (no clock, no randomness), so a retried hand-over is identical."""
         wba = _wba(form)

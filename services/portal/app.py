@@ -9,7 +9,7 @@ from services.identity.dev_issuer import DevIssuer, dev_issuer_for
 from services.identity.verifier import TokenVerifier
 from services.portal.deps import PortalContext
 from services.portal.errors import install_error_handlers
-from services.portal.routes import dev, health, mailbox, services, submissions
+from services.portal.routes import dev, drafts, health, mailbox, services, submissions
 from services.settings import Settings
 from services.store.db import Database
 
@@ -40,6 +40,7 @@ def create_app(settings: Settings, *, db: Database | None = None, registry: Conn
     app.include_router(health.router)
     app.include_router(services.router)
     app.include_router(submissions.router)
+    app.include_router(drafts.router)
     app.include_router(mailbox.router)
     if settings.dev_mode and dev_issuer is not None:
         app.include_router(dev.router)

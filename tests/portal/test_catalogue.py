@@ -14,6 +14,8 @@ def test_catalogue_lists_wba_and_vaem_without_login(client: TestClient) -> None:
     assert wba["title"].startswith("Weiterbewilligungsantrag")
     assert wba["leika_key"].startswith("urn:de:fim:leika:leistung:")
     assert wba["submit_url"] == "/api/v1/submissions/wba"
+    for service in by_key.values():  # issue 3, item 8: everything a front-end needs to offer the service
+        assert {"key", "title", "version", "maturity", "roadmap_stage", "standalone", "attachable_to"} <= set(service)
 
 
 def test_service_detail_has_schema_and_examples_that_the_portal_accepts(client: TestClient, token_for) -> None:  # type: ignore[no-untyped-def]

@@ -23,6 +23,8 @@ class ServiceSummary(BaseModel):
     leika_key: str
     maturity: int
     roadmap_stage: int
+    standalone: bool
+    attachable_to: list[str]
     submit_url: str
     detail_url: str
 
@@ -41,6 +43,8 @@ def _summary(c: Connector, request: Request) -> dict[str, Any]:
         "leika_key": c.leika_key,
         "maturity": int(c.maturity),
         "roadmap_stage": c.roadmap_stage,
+        "standalone": c.standalone,
+        "attachable_to": sorted(c.attachable_to),
         "submit_url": str(request.url_for("submit", service=c.key).path),
         "detail_url": str(request.url_for("service_detail", key=c.key).path),
     }

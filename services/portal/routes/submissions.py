@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from connectors.sdk.registry import UnknownService
-from services.intake.acceptance import SubmissionRejected, accept_submission
+from services.intake.acceptance import Acceptance, SubmissionRejected, accept_submission
 from services.pipeline.stages import STAGE_ORDER
 from services.portal.deps import CurrentCustomer, RegistryDep, SessionDep
 from services.portal.errors import ApiError
@@ -104,6 +104,11 @@ def submit(
     except SubmissionRejected as exc:
         status = 409 if exc.code == "idempotency_key_reused" else 422
         raise ApiError(status, exc.code, exc.message, exc.problems) from None
+    return accepted_response(acceptance, request, response)
+
+
+def accepted_response(acceptance: Acceptance, request: Request, response: Response) -> AcceptedSubmission:
+    """The 202 answer for a new or replayed submission (also used when a draft is filed)."""
     sub = acceptance.submission
     status_url = str(request.url_for("submission_status", submission_id=sub.id).path)
     response.headers["Location"] = status_url

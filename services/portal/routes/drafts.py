@@ -1,0 +1,121 @@
+"""Once-only drafts over HTTP: start from the last filing, confirm or change each section, file."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Request, Response
+from pydantic import BaseModel
+
+from connectors.sdk import Connector
+from connectors.sdk.registry import ConnectorRegistry, UnknownService
+from services.intake import drafts
+from services.intake.acceptance import SubmissionRejected
+from services.portal.deps import CurrentCustomer, RegistryDep, SessionDep
+from services.portal.errors import ApiError
+from services.portal.routes.submissions import AcceptedSubmission, accepted_response
+from services.store.models import Draft
+
+router = APIRouter(prefix="/api/v1/drafts", tags=["drafts"])
+
+
+class DraftView(BaseModel):
+    id: str
+    service: str
+    form: dict[str, Any]
+    sections: dict[str, str]
+    source_submission_id: str | None
+    submission_id: str | None
+
+
+class SectionChange(BaseModel):
+    """Either confirm the prefilled section as it is, or send its new value."""
+
+    confirm: bool = False
+    value: Any = None
+
+
+def _view(d: Draft) -> DraftView:
+    return DraftView(
+        id=d.id,
+        service=d.service,
+        form=d.form_data,
+        sections=d.sections,
+        source_submission_id=d.source_submission_id,
+        submission_id=d.submission_id,
+    )
+
+
+def _connector(registry: ConnectorRegistry, key: str) -> Connector:
+    try:
+        return registry.get(key)
+    except UnknownService:
+        raise ApiError(404, "unknown_service", f"Den Dienst '{key}' gibt es nicht.") from None
+
+
+def _draft(session: SessionDep, customer: CurrentCustomer, draft_id: str) -> Draft:
+    try:
+        return drafts.get_draft(session, customer_id=customer.id, draft_id=draft_id)
+    except LookupError:
+        raise ApiError(404, "draft_not_found", "Diesen Entwurf gibt es in Ihrem Konto nicht.") from None
+
+
+def _rejected(exc: SubmissionRejected) -> ApiError:
+    status = 409 if exc.code in ("draft_submitted", "idempotency_key_reused") else 422
+    if exc.code == "nothing_to_prefill":
+        status = 404
+    return ApiError(status, exc.code, exc.message, exc.problems)
+
+
+@router.post("/{service}", status_code=201, response_model=DraftView)
+def start_draft(service: str, customer: CurrentCustomer, session: SessionDep, registry: RegistryDep) -> DraftView:
+    try:
+        return _view(drafts.create_draft(session, connector=_connector(registry, service), customer_id=customer.id))
+    except SubmissionRejected as exc:
+        raise _rejected(exc) from None
+
+
+@router.get("/{draft_id}", response_model=DraftView)
+def read_draft(draft_id: str, customer: CurrentCustomer, session: SessionDep) -> DraftView:
+    return _view(_draft(session, customer, draft_id))
+
+
+@router.put("/{draft_id}/sections/{section}", response_model=DraftView)
+def update_section(
+    draft_id: str,
+    section: str,
+    change: Annotated[SectionChange, Body()],
+    customer: CurrentCustomer,
+    session: SessionDep,
+    registry: RegistryDep,
+) -> DraftView:
+    draft = _draft(session, customer, draft_id)
+    connector = _connector(registry, draft.service)
+    try:
+        if change.confirm:
+            drafts.confirm_section(draft, connector=connector, section=section)
+        else:
+            drafts.change_section(draft, connector=connector, section=section, value=change.value)
+    except SubmissionRejected as exc:
+        raise _rejected(exc) from None
+    return _view(draft)
+
+
+@router.post("/{draft_id}/submit", status_code=202, response_model=AcceptedSubmission)
+def submit(
+    draft_id: str,
+    request: Request,
+    response: Response,
+    customer: CurrentCustomer,
+    session: SessionDep,
+    registry: RegistryDep,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> AcceptedSubmission:
+    draft = _draft(session, customer, draft_id)
+    try:
+        acceptance = drafts.submit_draft(
+            session, draft, connector=_connector(registry, draft.service), idempotency_key=idempotency_key
+        )
+    except SubmissionRejected as exc:
+        raise _rejected(exc) from None
+    return accepted_response(acceptance, request, response)
