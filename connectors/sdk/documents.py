@@ -39,6 +39,7 @@ def applicant_section(ctx: SubmissionContext, title: str = "Antragsteller/in und
             ("Eingangsnummer", ctx.receipt_number),
             ("Eingegangen am", format_datetime(ctx.submitted_at)),
             ("Eingangsweg", _CHANNELS.get(ctx.channel, ctx.channel)),
+            *([("Gehört zum Antrag", ctx.parent_receipt_number)] if ctx.parent_receipt_number else []),
         ],
     )
 
@@ -60,6 +61,7 @@ def handover_header(ctx: SubmissionContext, procedure: str) -> dict[str, Any]:
         "kunden_id": ctx.customer.customer_id,
         "dienststelle": ctx.jobcenter.jobcenter_id,
         "team": ctx.team_name,
+        "zugehoerig_zu_eingangsnummer": ctx.parent_receipt_number,  # an Anlage names the application it belongs to
     }
 
 

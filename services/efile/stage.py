@@ -36,6 +36,7 @@ class EFileStage:
             "bg_number": ctx.customer.bg_number,
             "customer_id": ctx.customer.customer_id,
             "jobcenter_id": ctx.jobcenter.jobcenter_id,
+            "attached_to_receipt_number": ctx.parent_receipt_number,
             "form": job.form.model_dump(mode="json"),
         }
         json_key = f"{prefix}/{ctx.service_key}.json"

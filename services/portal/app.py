@@ -9,7 +9,7 @@ from services.identity.dev_issuer import DevIssuer, dev_issuer_for
 from services.identity.verifier import TokenVerifier
 from services.portal.deps import PortalContext
 from services.portal.errors import install_error_handlers
-from services.portal.routes import dev, drafts, health, mailbox, services, submissions
+from services.portal.routes import dev, drafts, health, inbound, mailbox, services, submissions
 from services.settings import Settings
 from services.store.db import Database
 
@@ -42,6 +42,7 @@ def create_app(settings: Settings, *, db: Database | None = None, registry: Conn
     app.include_router(submissions.router)
     app.include_router(drafts.router)
     app.include_router(mailbox.router)
+    app.include_router(inbound.router)
     if settings.dev_mode and dev_issuer is not None:
         app.include_router(dev.router)
         app.include_router(dev.issuer_router)

@@ -99,10 +99,15 @@ def submit(
         raise ApiError(400, "invalid_idempotency_key", "Der Idempotency-Key muss aus 1–200 ASCII-Zeichen bestehen.")
     try:
         acceptance = accept_submission(
-            session, connector=connector, customer_id=customer.id, payload=form, idempotency_key=idempotency_key
+            session,
+            connector=connector,
+            customer_id=customer.id,
+            payload=form,
+            idempotency_key=idempotency_key,
+            attach_to=attach_to,
         )
     except SubmissionRejected as exc:
-        status = 409 if exc.code == "idempotency_key_reused" else 422
+        status = 409 if exc.code in _CONFLICTS else 422
         raise ApiError(status, exc.code, exc.message, exc.problems) from None
     return accepted_response(acceptance, request, response)
 
