@@ -4,16 +4,22 @@ pipeline flow over them (principle 4: Prefect orchestrates; it does not queue).
 While a batch runs, its leases are renewed; if the worker dies, they expire and another worker
 (or this one, restarted) claims the work again. If Prefect itself is unreachable the batch is given
 back without counting an attempt, and the worker waits before trying again.
+
+Between batches the worker also runs the periodic maintenance it is given (reminders and expiry of
+inbound items' response deadlines): plain database work, idempotent, safe to run on every worker.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import socket
+import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -43,6 +49,8 @@ class PipelineWorker:
         poll_seconds: float,
         worker_id: str | None = None,
         orchestration_backoff: Backoff | None = None,
+        maintenance: Callable[[], object] | None = None,
+        maintenance_interval_seconds: float = 60.0,
     ) -> None:
         self.runner = runner
         self.batch_size = batch_size
@@ -52,6 +60,9 @@ class PipelineWorker:
         self.flow: Flow[..., Any] = build_pipeline_flow(runner, concurrency=concurrency)
         self._orchestration_backoff = orchestration_backoff or Backoff(1.0, 30.0)
         self._orchestration_failures = 0
+        self.maintenance = maintenance
+        self.maintenance_interval_seconds = maintenance_interval_seconds
+        self._maintenance_due = 0.0  # monotonic time; the first loop round runs it
 
     def _claim(self) -> list[outbox.Claim]:
         with self.runner.db.session() as session:
@@ -96,10 +107,23 @@ class PipelineWorker:
             keeper.cancel()
         return len(claims)
 
+    async def run_maintenance(self) -> None:
+        """Run the maintenance if it is due; its result (counts only, no personal data) is logged."""
+        if self.maintenance is None or time.monotonic() < self._maintenance_due:
+            return
+        self._maintenance_due = time.monotonic() + self.maintenance_interval_seconds
+        try:
+            result = await anyio.to_thread.run_sync(self.maintenance)
+        except Exception as exc:  # the next round tries again; submissions must keep flowing meanwhile
+            log.warning("maintenance failed: %s", type(exc).__name__)
+            return
+        log.info("maintenance: %s", result)
+
     async def run(self, stop: asyncio.Event | None = None) -> None:
         stop = stop or asyncio.Event()
         log.info("worker %s started", self.worker_id)
         while not stop.is_set():
+            await self.run_maintenance()
             try:
                 claimed = await self.run_once()
             except Exception:  # database briefly unavailable: keep the worker alive
@@ -114,7 +138,10 @@ class PipelineWorker:
 def worker_from_settings(
     settings: Settings, *, runner: PipelineRunner | None = None, worker_id: str | None = None
 ) -> PipelineWorker:
-    """The worker as configured by ``OZGFLOW_WORKER_*`` and ``OZGFLOW_LEASE_SECONDS``."""
+    """The worker as configured by ``OZGFLOW_WORKER_*``, ``OZGFLOW_LEASE_SECONDS`` and
+    ``OZGFLOW_INBOUND_DEADLINE_INTERVAL_SECONDS`` (reminders and expiry of inbound items)."""
+    from services.inbound.deadlines import run_deadlines
+
     if runner is None:
         from connectors.sdk.registry import ConnectorRegistry
         from services.pipeline.assembly import build_runner
@@ -130,4 +157,6 @@ def worker_from_settings(
         lease_seconds=settings.lease_seconds,
         poll_seconds=settings.worker_poll_seconds,
         worker_id=worker_id,
+        maintenance=functools.partial(run_deadlines, runner.db, runner.registry),
+        maintenance_interval_seconds=settings.inbound_deadline_interval_seconds,
     )

@@ -13,6 +13,9 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEV_INBOUND_API_KEYS = {"verbis": "dev-verbis-key"}
+"""Development keys of the systems that push to the inbound API; refused in production."""
+
 
 class Settings(BaseSettings):
     """Configuration read from ``OZGFLOW_*`` environment variables (and an optional ``.env``)."""
@@ -27,7 +30,11 @@ class Settings(BaseSettings):
 
     # Database and e-file store: embedded defaults are derived from data_dir when left empty.
     database_url: str = Field(default="", description="SQLAlchemy URL; default SQLite in data_dir.")
-    efile_url: str = Field(default="", description="file:///path (default: data_dir/efile).")
+    efile_url: str = Field(
+        default="",
+        repr=False,  # an s3:// URL may carry the secret key
+        description="file:///path (default: data_dir/efile) or s3://ACCESS:SECRET@host:port/bucket?... (docs/efile.md)",
+    )
 
     # Network layout of `ozgflow up`.
     host: str = "127.0.0.1"
@@ -44,6 +51,18 @@ class Settings(BaseSettings):
 
     # Back-office system (benefits, ALLEGRO-like) hand-over.
     allegro_url: str = Field(default="", description="Base URL of the benefits back-office system.")
+    # Back-office system (placement, VerBIS-like): hand-over of answers, and its push of offers to us.
+    verbis_url: str = Field(default="", description="Base URL of the placement back-office system.")
+    inbound_api_keys: dict[str, str] = Field(
+        default_factory=lambda: dict(DEV_INBOUND_API_KEYS),
+        description='API key per system that pushes inbound items, JSON like {"verbis": "..."}; set in production.',
+    )
+    simulator_push_url: str = Field(
+        default="", description="Where the VerBIS simulator pushes offers (default: the portal's inbound API)."
+    )
+    inbound_deadline_interval_seconds: float = Field(
+        default=60.0, gt=0, description="How often a worker sends reminders and expires unanswered inbound items."
+    )
     transfer_timeout_seconds: float = 10.0
     transfer_max_tries: int = Field(default=4, ge=1, description="HTTP tries within one stage attempt.")
     transfer_backoff_base_seconds: float = 0.5
@@ -65,6 +84,14 @@ class Settings(BaseSettings):
                 raise ValueError("OZGFLOW_AUTH_JWKS_URL must be set in production (the OIDC issuer's JWKS).")
             if not self.database_url:
                 raise ValueError("OZGFLOW_DATABASE_URL must be set in production.")
+            dev_keys = set(DEV_INBOUND_API_KEYS.values())
+            if not self.inbound_api_keys or any(
+                key in dev_keys or len(key) < 16 for key in self.inbound_api_keys.values()
+            ):
+                raise ValueError(
+                    "OZGFLOW_INBOUND_API_KEYS must be set in production to the pushing systems' own keys "
+                    '(at least 16 characters each), e.g. {"verbis": "..."}.'
+                )
         return self
 
     @property
@@ -82,6 +109,14 @@ class Settings(BaseSettings):
     @property
     def resolved_allegro_url(self) -> str:
         return self.allegro_url or f"http://{self.host}:{self.simulator_port}"
+
+    @property
+    def resolved_verbis_url(self) -> str:
+        return self.verbis_url or f"http://{self.host}:{self.simulator_port}/verbis"
+
+    @property
+    def resolved_simulator_push_url(self) -> str:
+        return self.simulator_push_url or f"{self.resolved_public_url}/api/v1/inbound/placement"
 
     @property
     def resolved_public_url(self) -> str:

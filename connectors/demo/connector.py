@@ -53,8 +53,12 @@ class _DemoConnector(Connector):
         return {**handover_header(ctx, self.procedure), "daten": expect_form(form, DemoForm).model_dump(mode="json")}
 
     def receipt(self, form: ServiceForm, ctx: SubmissionContext) -> ReceiptText:
-        body = receipt_letter(ctx, filed="Ihre Übungseinreichung", summary="Dies ist eine Übung.",
-                              next_steps=["Nichts weiter: Übungseinreichungen werden nicht bearbeitet."])
+        body = receipt_letter(
+            ctx,
+            filed="Ihre Übungseinreichung",
+            summary="Dies ist eine Übung.",
+            next_steps=["Nichts weiter: Übungseinreichungen werden nicht bearbeitet."],
+        )
         return ReceiptText(subject=f"Eingangsbestätigung: Übung ({ctx.receipt_number})", body=body)
 
 

@@ -17,6 +17,7 @@ from connectors.sdk.contract import (
     ServiceForm,
     SubmissionContext,
 )
+from connectors.sdk.inbound import InboundNoticeContext, InboundSpec
 from connectors.sdk.messages import problems_from_validation_error
 from connectors.sdk.registry import ConnectorLoadError, ConnectorRegistry
 
@@ -29,6 +30,8 @@ __all__ = [
     "DocumentSection",
     "FieldProblem",
     "InboundContext",
+    "InboundNoticeContext",
+    "InboundSpec",
     "JobcenterSummary",
     "Maturity",
     "ReceiptText",

@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from connectors.sdk.inbound import InboundSpec
 
 SDK_VERSION = "1.0"
 """The contract's version. A connector declares the major version it was written for in
@@ -159,6 +162,9 @@ class Connector:
     def receipt(self, form: ServiceForm, ctx: SubmissionContext) -> ReceiptText:
         """The receipt message placed in the customer's Postfach."""
         raise NotImplementedError
+
+    inbound: ClassVar[InboundSpec | None] = None
+    """For two-way services: what a back-office system pushes to the customer (see ``connectors.sdk.inbound``)."""
 
     inbound_reference_field: ClassVar[str] = "reference"
     """For two-way services: the form field that names the inbound item being answered."""

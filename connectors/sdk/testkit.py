@@ -55,12 +55,22 @@ def sample_context(connector: Connector, **overrides: Any) -> SubmissionContext:
         channel="online",
         submitted_at=datetime(2026, 11, 26, 9, 30, tzinfo=UTC),
         customer=CustomerSummary(
-            customer_id="kd-1001", bg_number="96101BG0012342", given_name="Anna", family_name="Schmidt",
-            street="Invalidenstraße 12", postal_code="10115", city="Berlin",
+            customer_id="kd-1001",
+            bg_number="96101BG0012342",
+            given_name="Anna",
+            family_name="Schmidt",
+            street="Invalidenstraße 12",
+            postal_code="10115",
+            city="Berlin",
         ),
         jobcenter=JobcenterSummary(
-            jobcenter_id="jc-berlin-mitte", name="Jobcenter Berlin Mitte", street="Seydelstraße 2–5",
-            postal_code="10117", city="Berlin", email="jobcenter@demo.ozgflow.invalid", phone="030 5555 1000",
+            jobcenter_id="jc-berlin-mitte",
+            name="Jobcenter Berlin Mitte",
+            street="Seydelstraße 2–5",
+            postal_code="10117",
+            city="Berlin",
+            email="jobcenter@demo.ozgflow.invalid",
+            phone="030 5555 1000",
         ),
         team_name="Leistungsteam 1",
     )
@@ -88,8 +98,11 @@ class ConnectorContract:
     def context(self, **overrides: Any) -> SubmissionContext:
         if self.inbound_payload is not None and "inbound" not in overrides:
             overrides["inbound"] = InboundContext(
-                item_id="item-1", external_id=str(self.inbound_payload.get("offer_id", "ext-1")),
-                payload=self.inbound_payload, received_at=datetime(2026, 11, 20, tzinfo=UTC), due_at=None,
+                item_id="item-1",
+                external_id=str(self.inbound_payload.get("offer_id", "ext-1")),
+                payload=self.inbound_payload,
+                received_at=datetime(2026, 11, 20, tzinfo=UTC),
+                due_at=None,
             )
         return sample_context(self.connector, **overrides)
 
@@ -110,7 +123,7 @@ class ConnectorContract:
     def test_is_registered_through_the_entry_point(self) -> None:
         registry = ConnectorRegistry.from_entry_points()
         assert not [e for e in registry.errors if e.name == self.connector.key], registry.errors
-        assert self.connector.key in registry, "add the connector to [project.entry-points.\"ozgflow.connectors\"]"
+        assert self.connector.key in registry, 'add the connector to [project.entry-points."ozgflow.connectors"]'
         assert type(registry.get(self.connector.key)) is type(self.connector)
 
     def test_schema_is_served_to_front_ends(self) -> None:

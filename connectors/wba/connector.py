@@ -56,7 +56,10 @@ class WbaConnector(Connector):
         last = _wba(previous)
         unchanged = {"changed": False}
         return {
-            "household": unchanged, "income": unchanged, "housing": unchanged, "bank_details": unchanged,
+            "household": unchanged,
+            "income": unchanged,
+            "housing": unchanged,
+            "bank_details": unchanged,
             "health_insurance": unchanged,
             "assets": last.assets.model_dump(mode="json"),
         }

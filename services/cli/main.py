@@ -100,17 +100,26 @@ def simulator(
     error_rate: Annotated[float, typer.Option(min=0, max=1, help="Share of case requests answered 503.")] = 0.0,
     latency_ms: Annotated[int, typer.Option(min=0, help="Delay of every case request.")] = 0,
     outage: Annotated[bool, typer.Option(help="Start in an outage (every request 503).")] = False,
+    push_url: Annotated[
+        str | None, typer.Option(help="Where VerBIS pushes offers (default OZGFLOW_SIMULATOR_PUSH_URL).")
+    ] = None,
+    push_api_key: Annotated[
+        str | None, typer.Option(help="VerBIS's API key for the push (default: 'verbis' in OZGFLOW_INBOUND_API_KEYS).")
+    ] = None,
 ) -> None:
-    """Run the ALLEGRO-like back-office simulator alone; faults can be changed at /_simulator/faults."""
+    """Run the back-office simulators: ALLEGRO at /, VerBIS under /verbis; faults at /_simulator/faults."""
     import uvicorn
 
-    from services.transfer.simulator import Faults, SimulatorState, create_simulator_app
+    from services.transfer.placement_simulator import OfferPusher, create_simulator_process_app
+    from services.transfer.simulator import Faults, SimulatorState
 
     settings = _settings()
     state = SimulatorState(faults=Faults(error_rate=error_rate, latency_ms=latency_ms, outage=outage))
-    uvicorn.run(
-        create_simulator_app(state), host=settings.host, port=port or settings.simulator_port, log_level="warning"
+    pusher = OfferPusher(
+        push_url or settings.resolved_simulator_push_url, push_api_key or settings.inbound_api_keys.get("verbis")
     )
+    app_ = create_simulator_process_app(state, pusher=pusher)
+    uvicorn.run(app_, host=settings.host, port=port or settings.simulator_port, log_level="warning")
 
 
 @app.command()
@@ -152,8 +161,10 @@ def connector_new(
         raise typer.Exit(2) from None
     for file in files:
         typer.echo(f"  created {file}")
-    typer.echo(f"\nNext: pip install -e {target} && (cd {target} && pytest), then restart ozgflow: "
-               f"'{names.key}' appears in GET /api/v1/services.")
+    typer.echo(
+        f"\nNext: pip install -e {target} && (cd {target} && pytest), then restart ozgflow: "
+        f"'{names.key}' appears in GET /api/v1/services."
+    )
 
 
 @app.command()

@@ -33,15 +33,23 @@ class ConnectorNames:
         return "".join(part.capitalize() for part in self.key.split("_"))
 
     def substitutions(self) -> dict[str, str]:
-        return {"key": self.key, "title": self.title, "package": self.package, "distribution": self.distribution,
-                "cls": self.cls, "procedure": self.key.upper()}
+        return {
+            "key": self.key,
+            "title": self.title,
+            "package": self.package,
+            "distribution": self.distribution,
+            "cls": self.cls,
+            "procedure": self.key.upper(),
+        }
 
 
 def names_for(name: str, title: str | None = None) -> ConnectorNames:
     key = name.strip().lower().replace("-", "_")
     if not _KEY.fullmatch(key):
-        raise ScaffoldError(f"'{name}' is not a usable service key: use 2–41 lower-case letters, digits or "
-                            "underscores, starting with a letter (e.g. 'heizkostenzuschuss')")
+        raise ScaffoldError(
+            f"'{name}' is not a usable service key: use 2–41 lower-case letters, digits or "
+            "underscores, starting with a letter (e.g. 'heizkostenzuschuss')"
+        )
     return ConnectorNames(key=key, title=title or key.replace("_", " ").title())
 
 
@@ -57,7 +65,8 @@ def scaffold(names: ConnectorNames, target: Path, *, taken: set[str] = frozenset
         parts = [names.package if part == "package" else part for part in relative.parts]
         destination = target.joinpath(*parts)
         destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_text(Template(template.read_text(encoding="utf-8")).substitute(names.substitutions()),
-                               encoding="utf-8")
+        destination.write_text(
+            Template(template.read_text(encoding="utf-8")).substitute(names.substitutions()), encoding="utf-8"
+        )
         written.append(destination)
     return written

@@ -56,6 +56,9 @@ def child_environment(settings: Settings) -> dict[str, str]:
             "OZGFLOW_PREFECT_PORT": str(settings.prefect_port),
             "OZGFLOW_SIMULATOR_PORT": str(settings.simulator_port),
             "OZGFLOW_ALLEGRO_URL": settings.resolved_allegro_url,
+            "OZGFLOW_VERBIS_URL": settings.resolved_verbis_url,
+            "OZGFLOW_SIMULATOR_PUSH_URL": settings.resolved_simulator_push_url,
+            "OZGFLOW_INBOUND_API_KEYS": json.dumps(settings.inbound_api_keys),
             "PREFECT_API_URL": settings.prefect_api_url,
             "PREFECT_HOME": str(data_dir / "prefect"),
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -210,6 +213,7 @@ def _banner(settings: Settings) -> None:
     typer.echo(f"  portal (API)        {portal}   docs: {portal}/docs")
     typer.echo(f"  flow dashboard      http://{settings.host}:{settings.prefect_port}")
     typer.echo(f"  back-office sim.    {settings.resolved_allegro_url}   faults: /_simulator/faults")
+    typer.echo(f"  placement (VerBIS)  {settings.resolved_verbis_url}   push offers: /_simulator/offers")
     typer.echo(f"  data                {settings.data_dir.resolve()}")
     typer.echo("")
     typer.echo("File a continuation application (WBA) as demo customer kd-1001 (Anna Schmidt, Berlin Mitte):")
@@ -224,5 +228,11 @@ def _banner(settings: Settings) -> None:
     typer.echo(f'  curl -s -X POST {portal}/api/v1/submissions/wba -H "Authorization: Bearer $TOKEN" \\')
     typer.echo(f"       -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' -d @{example}")
     typer.echo(f'  curl -s {portal}/api/v1/mailbox -H "Authorization: Bearer $TOKEN"')
+    typer.echo("")
+    typer.echo("Let VerBIS push a placement offer to kd-1001 (README: Placement offers):")
+    typer.echo(
+        f"  curl -s -X POST {settings.resolved_verbis_url}/_simulator/offers -H 'Content-Type: application/json' \\"
+    )
+    typer.echo("""       -d '{"bg_number": "96101BG0012342"}'""")
     typer.echo("")
     typer.echo("Press Ctrl-C to stop.")

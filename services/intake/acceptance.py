@@ -23,6 +23,8 @@ from services.store import outbox
 from services.store.models import InboundItem, Submission, utcnow
 
 ACCEPTED = "accepted"
+ANSWERABLE = frozenset({"open", "expired"})
+"""Inbound item states that take an answer: a late answer (after expiry) still reaches the jobcenter."""
 
 
 class SubmissionRejected(Exception):
@@ -134,7 +136,7 @@ def _answered_item(session: Session, connector: Connector, customer_id: str, for
                 )
             ],
         )
-    if item.status != "open":
+    if item.status not in ANSWERABLE:
         raise SubmissionRejected("already_answered", "Darauf haben Sie bereits geantwortet.")
     item.status, item.answered_at = "answered", utcnow()
     return item.id

@@ -18,7 +18,12 @@ from services.transfer.stage import TransferStage
 
 def specialist_system_clients(settings: Settings) -> dict[str, SpecialistSystemClient]:
     """Back-office systems by the name connectors use in ``handover_system``."""
-    return {"allegro": SpecialistSystemClient.from_settings(settings)}
+    return {
+        "allegro": SpecialistSystemClient.from_settings(settings),
+        "verbis": SpecialistSystemClient.from_settings(
+            settings, base_url=settings.resolved_verbis_url, system_name="VerBIS"
+        ),
+    }
 
 
 def build_runner(

@@ -138,15 +138,18 @@ class SpecialistSystemClient:
         *,
         http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        base_url: str | None = None,
+        system_name: str = "ALLEGRO",
     ) -> SpecialistSystemClient:
-        """The benefits system client as configured by ``OZGFLOW_ALLEGRO_URL`` and ``OZGFLOW_TRANSFER_*``."""
+        """A client configured by ``OZGFLOW_TRANSFER_*``; by default the benefits system (``OZGFLOW_ALLEGRO_URL``)."""
         return cls(
-            settings.resolved_allegro_url,
+            base_url or settings.resolved_allegro_url,
             timeout_seconds=settings.transfer_timeout_seconds,
             max_tries=settings.transfer_max_tries,
             backoff=Backoff(settings.transfer_backoff_base_seconds, settings.transfer_backoff_cap_seconds),
             http=http,
             sleep=sleep,
+            system_name=system_name,
         )
 
     def close(self) -> None:

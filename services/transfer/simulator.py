@@ -30,6 +30,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+# Procedure types of the training connectors (connectors/demo): cases of the first are always refused as if
+# the system were down, cases of the second are answered late. A real ALLEGRO would reject both outright.
+ALWAYS_FAILING_PROCEDURE = "DEMO-FEHLER"
+SLOW_PROCEDURE = "DEMO-LANGSAM"
+
 
 class Faults(BaseModel):
     """Injected faults; ``PUT /_simulator/faults`` replaces all of them (omitted fields → no fault)."""
@@ -40,6 +45,9 @@ class Faults(BaseModel):
     latency_ms: int = Field(default=0, ge=0, le=600_000, description="Delay before answering a case request.")
     outage: bool = Field(default=False, description="Every API request (and /healthz) answers 503.")
     fail_next: int = Field(default=0, ge=0, description="The next N case requests answer 503.")
+    training_slow_ms: int = Field(
+        default=3000, ge=0, le=600_000, description=f"Delay for cases of the training procedure {SLOW_PROCEDURE}."
+    )
 
 
 @dataclass(frozen=True)
@@ -177,10 +185,15 @@ def _parse_payload(raw: bytes) -> dict[str, Any] | None:
     return payload if isinstance(number, str) and number.strip() else None
 
 
-def create_simulator_app(state: SimulatorState | None = None) -> FastAPI:
+def create_simulator_app(
+    state: SimulatorState | None = None,
+    *,
+    title: str = "ALLEGRO-Simulator",
+    description: str = "Simulated benefits back-office system.",
+) -> FastAPI:
     """The simulator as an ASGI app; ``app.state.simulator`` is its ``SimulatorState``."""
     sim = state if state is not None else SimulatorState()
-    app = FastAPI(title="ALLEGRO-Simulator", description="Simulated benefits back-office system.")
+    app = FastAPI(title=title, description=description)
     app.state.simulator = sim
 
     @app.exception_handler(RequestValidationError)
@@ -206,11 +219,15 @@ def create_simulator_app(state: SimulatorState | None = None) -> FastAPI:
         payload = _parse_payload(await request.body())
         if payload is None:
             return _error(422, "invalid_payload", "Erwartet wird ein JSON-Objekt mit dem Feld 'eingangsnummer'.")
+        if payload.get("vorgangsart") == ALWAYS_FAILING_PROCEDURE:
+            return _unavailable("training procedure: never available")
         try:
             case, created = sim.create_or_replay(idempotency_key, payload)
         except IdempotencyKeyReused:
             return _error(409, "idempotency_key_reused", "Idempotency-Key wurde mit anderem Inhalt schon verwendet.")
         latency_ms = sim.faults.latency_ms
+        if payload.get("vorgangsart") == SLOW_PROCEDURE:
+            latency_ms += sim.faults.training_slow_ms
         if latency_ms:  # committed first, answered late: a retry with the same key finds the case
             await asyncio.sleep(latency_ms / 1000)
         body = {

@@ -59,6 +59,7 @@ def test_token_command_explains_unknown_customers_and_production(
     assert "Unknown customer 'kd-0'" in unknown.output
     monkeypatch.setenv("OZGFLOW_ENVIRONMENT", "production")
     monkeypatch.setenv("OZGFLOW_AUTH_JWKS_URL", "https://idp.example/certs")
+    monkeypatch.setenv("OZGFLOW_INBOUND_API_KEYS", '{"verbis": "a-long-random-production-key"}')
     refused = runner.invoke(app, ["token", "kd-1001"])
     assert refused.exit_code == 2
     assert "development mode" in refused.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import time
 from typing import Any
 
 import pytest
@@ -86,14 +87,17 @@ def test_wba_and_vaem_complete_end_to_end_and_prefect_holds_ids_only(
     assert client.get("/api/v1/mailbox", headers=headers).json()["unread"] == 1
     assert client.get("/api/v1/mailbox", headers=token_for("kd-1001")).json()["messages"] == []
 
-    record = asyncio.run(_prefect_record(worker.worker_id))
+    expected = {f"{stage} {f['receipt_number']}" for f in filed for stage in ("intake", "efile", "transfer", "mailbox")}
+    for _ in range(40):  # task runs reach Prefect's API as events, asynchronously: wait (bounded) for them
+        record = asyncio.run(_prefect_record(worker.worker_id))
+        task_names = {r["task"] for r in record if "task" in r}
+        if expected <= task_names:
+            break
+        time.sleep(0.25)
     flow_runs = [r for r in record if "parameters" in r]
-    task_names = {r["task"] for r in record if "task" in r}
     assert flow_runs and all(r["state"] == "Completed" for r in flow_runs)
     assert {"service:wba", "service:vaem", "jobcenter:jc-berlin-mitte"} <= {t for r in flow_runs for t in r["tags"]}
-    for f in filed:
-        for stage in ("intake", "efile", "transfer", "mailbox"):
-            assert f"{stage} {f['receipt_number']}" in task_names
+    assert expected <= task_names
     for run in flow_runs:
         for claim in run["parameters"]["claims"]:
             assert set(claim) == {"submission_id", "attempt"}

@@ -15,8 +15,9 @@ from services.settings import Settings
 from services.store.db import Database
 
 
-def _file(client: TestClient, registry: ConnectorRegistry, headers: dict[str, str], service: str,
-          attach_to: str | None = None):  # type: ignore[no-untyped-def]
+def _file(
+    client: TestClient, registry: ConnectorRegistry, headers: dict[str, str], service: str, attach_to: str | None = None
+):  # type: ignore[no-untyped-def]
     form = copy.deepcopy(registry.get(service).examples()[0])
     params = {"attach_to": attach_to} if attach_to else None
     return client.post(f"/api/v1/submissions/{service}", json=form, headers=headers, params=params)
@@ -30,8 +31,13 @@ def anlage(registry: ConnectorRegistry) -> str:
 
 
 def test_anlage_attached_to_a_wba_runs_through_the_pipeline_and_names_it(
-    client: TestClient, registry: ConnectorRegistry, token_for, db: Database, settings: Settings,  # type: ignore[no-untyped-def]
-    simulator, anlage: str,
+    client: TestClient,
+    registry: ConnectorRegistry,
+    token_for,
+    db: Database,
+    settings: Settings,  # type: ignore[no-untyped-def]
+    simulator,
+    anlage: str,
 ) -> None:
     headers = token_for("kd-1001")
     wba = _file(client, registry, headers, "wba").json()
@@ -52,7 +58,10 @@ def test_anlage_attached_to_a_wba_runs_through_the_pipeline_and_names_it(
 
 
 def test_attachments_are_refused_where_the_domain_does_not_allow_them(
-    client: TestClient, registry: ConnectorRegistry, token_for, anlage: str  # type: ignore[no-untyped-def]
+    client: TestClient,
+    registry: ConnectorRegistry,
+    token_for,
+    anlage: str,  # type: ignore[no-untyped-def]
 ) -> None:
     mine = token_for("kd-1001")
     wba = _file(client, registry, mine, "wba").json()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from connectors.sdk.registry import ConnectorRegistry

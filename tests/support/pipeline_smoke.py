@@ -36,8 +36,13 @@ def main(service: str) -> dict[str, object]:
     registry = ConnectorRegistry.from_entry_points()
     state = SimulatorState()
     with UvicornThread(create_simulator_app(state)) as simulator:
-        settings = Settings(_env_file=None, data_dir=workdir, database_url=url,  # type: ignore[call-arg]
-                            efile_url=f"file://{workdir / 'efile'}", allegro_url=simulator.url)
+        settings = Settings(
+            _env_file=None,
+            data_dir=workdir,
+            database_url=url,  # type: ignore[call-arg]
+            efile_url=f"file://{workdir / 'efile'}",
+            allegro_url=simulator.url,
+        )
         with TestClient(create_app(settings, db=db, registry=registry)) as client:
             catalogue = [s["key"] for s in client.get("/api/v1/services").json()]
             token = client.post("/api/v1/dev/token", json={"customer_id": "kd-1001"}).json()["access_token"]
@@ -48,8 +53,13 @@ def main(service: str) -> dict[str, object]:
             run_worker_until(worker, lambda: statuses(db, [accepted["id"]])[accepted["id"]] in ("completed", "failed"))
             status = client.get(accepted["status_url"], headers=headers).json()
             mailbox = client.get("/api/v1/mailbox", headers=headers).json()
-    return {"catalogue": catalogue, "status": status["status"], "stages": [s["status"] for s in status["stages"]],
-            "cases": len(state.cases()), "receipts": len(mailbox["messages"])}
+    return {
+        "catalogue": catalogue,
+        "status": status["status"],
+        "stages": [s["status"] for s in status["stages"]],
+        "cases": len(state.cases()),
+        "receipts": len(mailbox["messages"]),
+    }
 
 
 if __name__ == "__main__":

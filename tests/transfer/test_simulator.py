@@ -145,6 +145,7 @@ def test_faults_can_be_read_and_replaced(http: httpx.Client) -> None:
         "latency_ms": 20,
         "outage": False,
         "fail_next": 0,
+        "training_slow_ms": 3000,
     }
 
 

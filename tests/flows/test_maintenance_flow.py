@@ -1,0 +1,30 @@
+"""The scheduled maintenance flow runs the deadline pass against the configured database."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from flows.maintenance import maintenance
+from services.settings import Settings
+from services.store.db import Database
+from services.store.models import InboundItem, utcnow
+from tests.placement.conftest import VERBIS_KEY, make_offer
+
+
+def test_maintenance_flow_reminds_once_on_the_configured_database(
+    prefect_server: str, settings: Settings, db: Database, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pushed = client.post(
+        "/api/v1/inbound/placement", json=make_offer(respond_in_days=10), headers={"X-API-Key": VERBIS_KEY}
+    )
+    assert pushed.status_code == 201, pushed.text
+    with db.session() as session:  # the reminder is due now
+        session.execute(update(InboundItem).values(remind_at=utcnow() - timedelta(minutes=1)))
+    monkeypatch.setenv("OZGFLOW_DATABASE_URL", settings.resolved_database_url)
+    assert asyncio.run(maintenance()) == {"reminded": 1, "expired": 0}
+    assert asyncio.run(maintenance()) == {"reminded": 0, "expired": 0}  # idempotent
