@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     portal_port: int = 8000
     prefect_port: int = 4200
+    prefect_database_url: str = Field(
+        default="",
+        repr=False,
+        description="Database of the Prefect server started by `ozgflow up` (default: SQLite in data_dir/prefect); "
+        "postgresql://… URLs are used with Prefect's asyncpg driver.",
+    )
+    workers: int = Field(default=1, ge=1, le=32, description="Pipeline worker processes started by `ozgflow up`.")
     simulator_port: int = 8100
     public_url: str = Field(default="", description="Base URL clients use to reach the portal.")
 
@@ -121,6 +128,17 @@ class Settings(BaseSettings):
     @property
     def resolved_public_url(self) -> str:
         return self.public_url or f"http://{self.host}:{self.portal_port}"
+
+    @property
+    def resolved_prefect_database_url(self) -> str | None:
+        """Prefect's server needs an async driver; accept the URL forms operators already use."""
+        url = self.prefect_database_url
+        if not url:
+            return None
+        for prefix in ("postgresql+psycopg://", "postgresql+psycopg2://", "postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+asyncpg://" + url.removeprefix(prefix)
+        return url
 
     @property
     def prefect_api_url(self) -> str:

@@ -187,17 +187,61 @@ def up(
         str | None, typer.Option(help="e-file store URL (default: file:// in the data folder).")
     ] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Project-local data folder (default .ozgflow).")] = None,
+    prefect_database_url: Annotated[
+        str | None, typer.Option(help="Database of the Prefect server (default: SQLite in the data folder).")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(min=1, max=32, help="Pipeline worker processes (default 1).")] = None,
 ) -> None:
-    """Start the whole platform: Prefect server, simulator, portal, one worker. Ctrl-C stops it."""
+    """Start the whole platform: Prefect server, simulator, portal, workers. Ctrl-C stops it.
+
+    Embedded by default; the same stack on PostgreSQL and S3 is a matter of options (or OZGFLOW_* settings):
+    ozgflow up --database-url postgresql+psycopg://… --prefect-database-url postgresql://… --efile-url s3://…
+    """
     from services.cli.stack import run_stack
 
-    overrides = {
-        k: v
-        for k, v in {"database_url": database_url, "efile_url": efile_url, "data_dir": data_dir}.items()
-        if v is not None
+    given = {
+        "database_url": database_url,
+        "efile_url": efile_url,
+        "data_dir": data_dir,
+        "prefect_database_url": prefect_database_url,
+        "workers": workers,
     }
+    overrides = {k: v for k, v in given.items() if v is not None}
     settings = _settings().model_copy(update=overrides)
     raise typer.Exit(run_stack(settings))
+
+
+@app.command()
+def benchmark(
+    submissions: Annotated[int, typer.Option(min=1, help="Submissions per phase.")] = 200,
+    database: Annotated[str, typer.Option(help="sqlite, postgresql or both.")] = "sqlite",
+    postgres_dsn: Annotated[
+        str, typer.Option(help="Admin DSN; a fresh database is created there and dropped after.")
+    ] = "postgresql://postgres@127.0.0.1:5432/test",
+    workers: Annotated[str, typer.Option(help="Worker counts for (b), comma-separated.")] = "1,2",
+    naive_limit: Annotated[int, typer.Option(min=0, help="Run (c) on at most M submissions (0: all).")] = 100,
+    prefect_api_url: Annotated[
+        str | None, typer.Option(help="Use this Prefect server (default: start a temporary one).")
+    ] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON here.")] = None,
+    timeout: Annotated[float, typer.Option(min=1, help="Upper bound per phase, in seconds.")] = 900.0,
+) -> None:
+    """Raw stages vs ozgflow's workers vs one flow run per submission, as ratios measured in one run."""
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")  # before Prefect is imported
+    from services.bench.cli import run_from_cli
+
+    raise typer.Exit(
+        run_from_cli(
+            submissions=submissions,
+            database=database,
+            postgres_dsn=postgres_dsn,
+            workers=workers,
+            naive_limit=naive_limit,
+            prefect_api_url=prefect_api_url,
+            json_path=json_path,
+            timeout=timeout,
+        )
+    )
 
 
 if __name__ == "__main__":

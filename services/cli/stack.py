@@ -33,6 +33,12 @@ class Component:
     timeout: float
     process: subprocess.Popen[bytes] | None = None
 
+    @property
+    def log_name(self) -> str:
+        """data_dir/logs/<log_name>.log: 'portal', 'server', 'simulator', 'worker', 'worker-2' …"""
+        words = self.name.split()
+        return f"{words[-2]}-{words[-1]}" if words[-1].isdigit() else words[-1]
+
 
 def _step(message: str, action: Callable[[], str | None]) -> None:
     typer.echo(f"  {message} …", nl=False)
@@ -61,6 +67,11 @@ def child_environment(settings: Settings) -> dict[str, str]:
             "OZGFLOW_INBOUND_API_KEYS": json.dumps(settings.inbound_api_keys),
             "PREFECT_API_URL": settings.prefect_api_url,
             "PREFECT_HOME": str(data_dir / "prefect"),
+            **(
+                {"PREFECT_API_DATABASE_CONNECTION_URL": settings.resolved_prefect_database_url}
+                if settings.resolved_prefect_database_url
+                else {}
+            ),
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
@@ -167,16 +178,24 @@ def run_stack(settings: Settings) -> int:
             f"{settings.prefect_api_url}/health",
             120,
         ),
-        Component("pipeline worker", [*_OZGFLOW, "worker"], "", 0),
+        *(
+            Component(
+                f"pipeline worker {n}" if settings.workers > 1 else "pipeline worker", [*_OZGFLOW, "worker"], "", 0
+            )
+            for n in range(1, settings.workers + 1)
+        ),
     ]
-    typer.secho("ozgflow — starting the platform on embedded defaults", bold=True)
+    embedded = settings.resolved_database_url.startswith("sqlite") and not settings.prefect_database_url
+    typer.secho(
+        f"ozgflow — starting the platform on {'embedded defaults' if embedded else 'configured backends'}", bold=True
+    )
     started: list[Component] = []
     try:
         _step("database migrations and demo data", lambda: _prepare(settings))
         for c in components:
 
             def start(c: Component = c) -> str:
-                log_file = open(logs / f"{c.name.split()[-1]}.log", "ab")  # noqa: SIM115 - owned by the child
+                log_file = open(logs / f"{c.log_name}.log", "ab")  # noqa: SIM115 - owned by the child
                 c.process = subprocess.Popen(
                     c.command, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
                 )
@@ -218,13 +237,11 @@ def _banner(settings: Settings) -> None:
     typer.echo("")
     typer.echo("File a continuation application (WBA) as demo customer kd-1001 (Anna Schmidt, Berlin Mitte):")
     typer.echo("")
-    token_cmd = f"{Path(sys.executable).with_name('ozgflow')} token kd-1001"
-    if settings.data_dir != Path(".ozgflow") or settings.database_url:
-        token_cmd = (
-            f"OZGFLOW_DATA_DIR={settings.data_dir.resolve()} "
-            f"OZGFLOW_DATABASE_URL='{settings.resolved_database_url}' {token_cmd}"
-        )
-    typer.echo(f"  TOKEN=$({token_cmd})")
+    if settings.data_dir == Path(".ozgflow") and not settings.database_url:
+        typer.echo(f"  TOKEN=$({Path(sys.executable).with_name('ozgflow')} token kd-1001)")
+    else:  # the token command would need this stack's settings (and the database password): ask the portal
+        typer.echo(f"  TOKEN=$(curl -s -X POST {portal}/api/v1/dev/token -H 'Content-Type: application/json' \\")
+        typer.echo('          -d \'{"customer_id": "kd-1001"}\' | sed -E \'s/.*"access_token":"([^"]+)".*/\\1/\')')
     typer.echo(f'  curl -s -X POST {portal}/api/v1/submissions/wba -H "Authorization: Bearer $TOKEN" \\')
     typer.echo(f"       -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' -d @{example}")
     typer.echo(f'  curl -s {portal}/api/v1/mailbox -H "Authorization: Bearer $TOKEN"')

@@ -19,21 +19,6 @@ BUCKET = "ozgflow-efile-test"
 ACCESS, SECRET = "testing", "testing-secret"
 
 
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    """moto's threaded server on 127.0.0.1; started once per session, skipped where it cannot run."""
-    try:
-        from moto.server import ThreadedMotoServer
-
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-    except Exception as exc:  # noqa: BLE001 - any failure to start means "no S3 API here", not a test failure
-        pytest.skip(f"moto's S3 server could not start ({type(exc).__name__}: {exc}); install moto[server]")
-    yield f"{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
 def s3(s3_endpoint: str) -> Iterator[str]:
     """A clean S3 API for one test: moto forgets every bucket before and after."""
