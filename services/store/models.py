@@ -234,3 +234,42 @@ class Draft(Base):
     submission_id: Mapped[str | None] = mapped_column(ForeignKey("submissions.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class LoadTestRun(Base):
+    """One load test of one service version, with its verdict against the service's SLOs: the evidence a
+    rollout promotion must point to."""
+
+    __tablename__ = "load_test_runs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    service: Mapped[str] = mapped_column(String(64), index=True)
+    service_version: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verdict: Mapped[str] = mapped_column(String(16))  # "pass" | "fail"
+    target: Mapped[str] = mapped_column(String(300))  # the base URL that was tested
+    metrics: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    slo: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    report_json: Mapped[str | None] = mapped_column(String(500))
+    report_html: Mapped[str | None] = mapped_column(String(500))
+
+
+class RolloutChange(Base):
+    """Who moved which service to which rollout state for which jobcenter, when, on which evidence.
+
+    The latest change per (service, jobcenter) is the effective state; roadmap.yaml gives the start.
+    """
+
+    __tablename__ = "rollout_changes"
+    __table_args__ = (Index("ix_rollout_service_jobcenter", "service", "jobcenter_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service: Mapped[str] = mapped_column(String(64))
+    jobcenter_id: Mapped[str] = mapped_column(ForeignKey("jobcenters.id"))
+    from_state: Mapped[str] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    load_test_run_id: Mapped[str | None] = mapped_column(ForeignKey("load_test_runs.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
