@@ -45,7 +45,7 @@ def run_from_cli(
     timeout: float,
 ) -> int:
     """Run, print table and ratios, write JSON; exit code 1 when any phase lost or duplicated work."""
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 150)  # a log file gets the whole table
     options = BenchOptions(
         submissions=submissions,
         databases=parse_databases(database),

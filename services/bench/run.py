@@ -20,6 +20,7 @@ from services.bench import phases, scenario
 from services.bench.measure import summarize
 from services.bench.report import ratios
 from services.bench.servers import prefect_server, uvicorn_thread
+from services.settings import Settings
 from services.store.db import Database
 from services.transfer.simulator import SimulatorState, create_simulator_app
 
@@ -115,10 +116,83 @@ def _run_phase(phase: str, workers: int | None, setup: phases.PhaseSetup) -> tup
     return phases.run_pipeline_processes(setup, workers)
 
 
+@dataclass
+class _RunContext:
+    """What all phases of a run share."""
+
+    options: BenchOptions
+    registry: ConnectorRegistry
+    workdir: Path
+    simulator: SimulatorState
+    simulator_url: str
+    child_env: dict[str, str]
+    progress: PhaseProgress
+
+
+def _measure_phase(
+    ctx: _RunContext, bench_db: scenario.BenchDatabase, phase: str, workers: int | None, count: int
+) -> dict[str, Any]:
+    """Fresh database, run the phase (which accepts ``count`` submissions once it is ready), measure, verify."""
+    name = f"{bench_db.backend}-{phase}{workers or ''}"
+    db = Database(bench_db.fresh(name))
+    ctx.simulator.reset()
+    ids: list[str] = []
+    accept_seconds: list[float] = []
+
+    def accept() -> None:
+        begun = time.monotonic()
+        ids.extend(scenario.accept_submissions(db, ctx.registry, count))
+        accept_seconds.append(time.monotonic() - begun)
+
+    setup = phases.PhaseSetup(
+        db=db,
+        registry=ctx.registry,
+        settings_kwargs={
+            "environment": "development",
+            "data_dir": ctx.workdir / name,
+            "database_url": db.url,
+            "efile_url": f"file://{ctx.workdir / name / 'efile'}",
+            "allegro_url": ctx.simulator_url,
+            "worker_poll_seconds": 0.05,
+            **ctx.options.settings_overrides,
+        },
+        accept=accept,
+        timeout_seconds=ctx.options.timeout_seconds,
+        child_env=ctx.child_env,
+        progress=ctx.progress.begin(f"{bench_db.backend} {_label(phase, workers)}", count),
+    )
+    try:
+        started, details = _run_phase(phase, workers, setup)
+        stats = summarize(scenario.timings(db), started)
+        verification = scenario.verify(db, ctx.simulator, ids)
+    finally:
+        db.dispose()
+    ctx.progress.console.print(
+        f"  done: {stats.completed}/{count} in {stats.seconds:.1f} s, "
+        f"{stats.per_second:.1f}/s, checks {'ok' if verification.ok else 'FAILED'}"
+    )
+    return {
+        "database": bench_db.backend,
+        "phase": phase,
+        "workers": workers,
+        "label": _label(phase, workers),
+        "stats": stats.as_dict(),
+        "verification": verification.as_dict(),
+        "accept_seconds": round(sum(accept_seconds), 3),
+        "details": details,
+    }
+
+
+def _flush_prefect_logs() -> None:
+    """Send the queued flow-run logs while the server is still up (otherwise they fail at exit)."""
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=15)
+
+
 def run_benchmark(options: BenchOptions, console: Console | None = None) -> dict[str, Any]:
     """Run every phase on every database and return the report (see ``report.py`` for its shape)."""
     console = console or Console()
-    progress = PhaseProgress(console)
     registry = ConnectorRegistry.from_entry_points()
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="ozgflow-bench-", dir=options.workdir) as tmp:
@@ -126,54 +200,21 @@ def run_benchmark(options: BenchOptions, console: Console | None = None) -> dict
         state = SimulatorState()
         with uvicorn_thread(create_simulator_app(state)) as sim_url, _prefect_api(options, workdir, console) as api:
             prefect_url, prefect_how = api
-            child_env = {"PREFECT_API_URL": prefect_url, **CHILD_LOGGING}
+            ctx = _RunContext(
+                options=options,
+                registry=registry,
+                workdir=workdir,
+                simulator=state,
+                simulator_url=sim_url,
+                child_env={"PREFECT_API_URL": prefect_url, **CHILD_LOGGING},
+                progress=PhaseProgress(console),
+            )
             for backend in options.databases:
                 with scenario.BenchDatabase(backend, workdir, options.postgres_dsn) as bench_db:
                     for phase, workers, count in _phase_plan(options):
-                        name = f"{backend}-{phase}{workers or ''}"
-                        db = Database(bench_db.fresh(name))
-                        accept_started = time.monotonic()
-                        ids = scenario.accept_submissions(db, registry, count)
-                        accept_seconds = time.monotonic() - accept_started
-                        state.reset()
-                        setup = phases.PhaseSetup(
-                            db=db,
-                            registry=registry,
-                            settings_kwargs={
-                                "environment": "development",
-                                "data_dir": workdir / name,
-                                "database_url": db.url,
-                                "efile_url": f"file://{workdir / name / 'efile'}",
-                                "allegro_url": sim_url,
-                                "worker_poll_seconds": 0.05,
-                                **options.settings_overrides,
-                            },
-                            count=count,
-                            timeout_seconds=options.timeout_seconds,
-                            child_env=child_env,
-                            progress=progress.begin(f"{backend} {_label(phase, workers)}", count),
-                        )
-                        started, details = _run_phase(phase, workers, setup)
-                        stats = summarize(scenario.timings(db), started)
-                        verification = scenario.verify(db, state, ids)
-                        db.dispose()
-                        console.print(
-                            f"  done: {stats.completed}/{count} in {stats.seconds:.1f} s, "
-                            f"{stats.per_second:.1f}/s, checks {'ok' if verification.ok else 'FAILED'}"
-                        )
-                        results.append(
-                            {
-                                "database": backend,
-                                "phase": phase,
-                                "workers": workers,
-                                "label": _label(phase, workers),
-                                "stats": stats.as_dict(),
-                                "verification": verification.as_dict(),
-                                "accept_seconds": round(accept_seconds, 3),
-                                "details": details,
-                            }
-                        )
-    settings = setup.settings()
+                        results.append(_measure_phase(ctx, bench_db, phase, workers, count))
+            _flush_prefect_logs()
+    settings = Settings(_env_file=None, **options.settings_overrides)  # type: ignore[call-arg]
     return {
         "command": options.command,
         "machine": machine(),
