@@ -75,6 +75,14 @@ class Settings(BaseSettings):
     transfer_backoff_base_seconds: float = 0.5
     transfer_backoff_cap_seconds: float = 8.0
 
+    # OZG roadmap and rollout gates (docs/roadmap.md).
+    roadmap_path: Path | None = Field(default=None, description="roadmap.yaml to use (default: the packaged one).")
+    rollout_default_unlisted: Literal["live", "off"] | None = Field(
+        default=None,
+        description="Rollout state of installed services that roadmap.yaml does not list "
+        "(default: live in development so a freshly scaffolded connector works, off in production).",
+    )
+
     # Pipeline workers.
     worker_batch_size: int = Field(default=20, ge=1)
     worker_concurrency: int = Field(default=8, ge=1, description="Submissions processed at once in a batch.")
@@ -99,7 +107,16 @@ class Settings(BaseSettings):
                     "OZGFLOW_INBOUND_API_KEYS must be set in production to the pushing systems' own keys "
                     '(at least 16 characters each), e.g. {"verbis": "..."}.'
                 )
+            if self.rollout_default_unlisted == "live":
+                raise ValueError(
+                    "OZGFLOW_ROLLOUT_DEFAULT_UNLISTED=live is refused in production: add the service to roadmap.yaml "
+                    "and promote it after its load test."
+                )
         return self
+
+    @property
+    def resolved_rollout_default_unlisted(self) -> str:
+        return self.rollout_default_unlisted or ("live" if self.dev_mode else "off")
 
     @property
     def dev_mode(self) -> bool:

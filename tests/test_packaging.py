@@ -51,6 +51,7 @@ def test_wheel_contains_migrations_templates_and_connectors(tmp_path: Path) -> N
     templates = [p.relative_to(ROOT).as_posix() for p in (ROOT / "services/cli/templates").rglob("*.tmpl")]
     assert templates and set(templates) <= names
     assert {"connectors/wba/connector.py", "connectors/vaem/connector.py", "connectors/sdk/testkit.py"} <= names
+    assert {"roadmap/roadmap.yaml", "services/portal/templates/ops_roadmap.html.j2"} <= names  # the portal needs both
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[ozgflow.connectors]" in text and "wba = connectors.wba:connector" in text

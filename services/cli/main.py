@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from services.cli.roadmap import roadmap_app
 from services.settings import Settings
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ connector_app = typer.Typer(help="Connector packages (one OZG service each).", n
 app.add_typer(db_app, name="db")
 app.add_typer(connector_app, name="connector")
 app.add_typer(demo_app, name="demo")
+app.add_typer(roadmap_app, name="roadmap")
 
 
 def _settings() -> Settings:
@@ -58,8 +60,11 @@ def demo_seed() -> None:
 
 
 @app.command()
-def token(customer_id: str) -> None:
-    """Print a development bearer token for a demo customer (development mode only)."""
+def token(
+    customer_id: Annotated[str | None, typer.Argument(help="Demo customer, e.g. kd-1001.")] = None,
+    operator: Annotated[bool, typer.Option("--operator", help="An operator token (ops pages) instead.")] = False,
+) -> None:
+    """Print a development bearer token for a demo customer or an operator (development mode only)."""
     from services.identity.dev_issuer import dev_issuer_for
     from services.store.db import Database
     from services.store.models import Customer
@@ -67,6 +72,14 @@ def token(customer_id: str) -> None:
     settings = _settings()
     if not settings.dev_mode or settings.auth_jwks_url:
         typer.secho("Tokens can only be minted by the embedded issuer in development mode.", fg="red", err=True)
+        raise typer.Exit(2)
+    if operator:
+        from services.portal.routes.dev import DEV_OPERATOR
+
+        typer.echo(dev_issuer_for(settings).mint(DEV_OPERATOR, roles=["operator"]))
+        return
+    if customer_id is None:
+        typer.secho("Name a demo customer (e.g. kd-1001) or pass --operator.", fg="red", err=True)
         raise typer.Exit(2)
     with Database(settings.resolved_database_url).session() as session:
         if session.get(Customer, customer_id) is None:
@@ -242,6 +255,51 @@ def benchmark(
             timeout=timeout,
         )
     )
+
+
+@app.command()
+def loadtest(
+    service: Annotated[str, typer.Argument(help="Service key, e.g. wba (GET /api/v1/services lists them).")],
+    host: Annotated[
+        str | None, typer.Option(help="Portal of a running stack (default: this configuration's, e.g. make run).")
+    ] = None,
+    start: Annotated[
+        bool, typer.Option("--start", help="Start a fresh stack on free ports in OUT/stack, stop it after.")
+    ] = False,
+    users: Annotated[int, typer.Option(min=1, help="Concurrent simulated customers.")] = 20,
+    spawn_rate: Annotated[float, typer.Option(min=0.01, help="Customers started per second.")] = 5.0,
+    duration: Annotated[str, typer.Option(help="How long Locust runs: 60s, 5m, 1h.")] = "60s",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for report.json, report.html, Locust's files (default DATA_DIR/loadtests/SERVICE-TIME)."
+        ),
+    ] = None,
+    think_time: Annotated[str, typer.Option(help="Think time between a customer's actions, MIN-MAX seconds.")] = "2-10",
+    verbis_url: Annotated[
+        str | None, typer.Option(help="VerBIS simulator that pushes placement offers (default: the configured one).")
+    ] = None,
+    customers: Annotated[
+        str | None, typer.Option(help="Only these demo customers, comma-separated (e.g. a pilot jobcenter's).")
+    ] = None,
+    drain: Annotated[
+        float | None,
+        typer.Option(min=0, help="Seconds to wait for open submissions after the run (default: the completion SLO)."),
+    ] = None,
+) -> None:
+    """Load-test SERVICE with Locust and judge it against its SLOs in roadmap.yaml (exit 0 pass, 1 fail, 2 usage).
+
+    Writes OUT/report.json and OUT/report.html and records a LoadTestRun, the evidence `ozgflow roadmap promote` needs.
+    """
+    from services.loadtest.cli import options_from_cli
+    from services.loadtest.runner import run
+
+    settings = _settings()
+    options = options_from_cli(
+        service=service, host=host, start=start, users=users, spawn_rate=spawn_rate, duration=duration, out=out,
+        think_time=think_time, verbis_url=verbis_url, customers=customers, drain=drain, data_dir=settings.data_dir,
+    )  # fmt: skip
+    raise typer.Exit(run(options, settings))
 
 
 if __name__ == "__main__":

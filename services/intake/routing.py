@@ -31,12 +31,18 @@ def _matches(rule: RoutingRule, service: str, bg_number: str) -> bool:
     return True
 
 
-def route(session: Session, *, customer: Customer, service: str) -> RoutingDecision:
+def responsible_jobcenter(session: Session, *, customer: Customer) -> Jobcenter:
+    """The jobcenter serving the customer's postal code (two primary-key reads: cheap enough per request)."""
     area = session.get(JobcenterArea, customer.postal_code)
     if area is None:
         raise RoutingFailed("no jobcenter serves the customer's postal code")
     jobcenter = session.get(Jobcenter, area.jobcenter_id)
     assert jobcenter is not None
+    return jobcenter
+
+
+def route(session: Session, *, customer: Customer, service: str) -> RoutingDecision:
+    jobcenter = responsible_jobcenter(session, customer=customer)
     rules = session.scalars(
         select(RoutingRule)
         .where(RoutingRule.jobcenter_id == jobcenter.id)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from connectors.sdk.registry import ConnectorRegistry
+from roadmap.model import load_roadmap
 from services.identity.dev_issuer import DevIssuer, dev_issuer_for
 from services.identity.verifier import TokenVerifier
 from services.portal.deps import PortalContext
 from services.portal.errors import install_error_handlers
-from services.portal.routes import dev, drafts, health, inbound, mailbox, services, submissions
+from services.portal.routes import dev, drafts, health, inbound, mailbox, ops, services, submissions
 from services.settings import Settings
 from services.store.db import Database
 
@@ -34,7 +35,12 @@ def create_app(settings: Settings, *, db: Database | None = None, registry: Conn
         description="Online services of the jobcenters (SGB II): file, follow, and read the Postfach.",
     )
     app.state.ozgflow = PortalContext(
-        settings=settings, db=db, registry=registry, verifier=verifier, dev_issuer=dev_issuer
+        settings=settings,
+        db=db,
+        registry=registry,
+        verifier=verifier,
+        dev_issuer=dev_issuer,
+        roadmap=load_roadmap(settings.roadmap_path),
     )
     install_error_handlers(app)
     app.include_router(health.router)
@@ -43,6 +49,7 @@ def create_app(settings: Settings, *, db: Database | None = None, registry: Conn
     app.include_router(drafts.router)
     app.include_router(mailbox.router)
     app.include_router(inbound.router)
+    app.include_router(ops.router)
     if settings.dev_mode and dev_issuer is not None:
         app.include_router(dev.router)
         app.include_router(dev.issuer_router)

@@ -11,8 +11,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from connectors.sdk.registry import ConnectorRegistry
+from roadmap.model import Roadmap
 from services.identity.dev_issuer import DevIssuer
-from services.identity.verifier import InvalidToken, TokenVerifier
+from services.identity.verifier import InvalidToken, Principal, TokenVerifier
 from services.portal.errors import ApiError
 from services.settings import Settings
 from services.store.db import Database
@@ -28,6 +29,8 @@ class PortalContext:
     registry: ConnectorRegistry
     verifier: TokenVerifier
     dev_issuer: DevIssuer | None
+    roadmap: Roadmap
+    """Parsed once at start-up (a broken roadmap.yaml stops the portal); run-time changes go through promote."""
 
 
 def get_context(request: Request) -> PortalContext:
@@ -50,7 +53,12 @@ def get_session(ctx: ContextDep) -> Iterator[Session]:
         yield session
 
 
+def get_roadmap(ctx: ContextDep) -> Roadmap:
+    return ctx.roadmap
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+RoadmapDep = Annotated[Roadmap, Depends(get_roadmap)]
 RegistryDep = Annotated[ConnectorRegistry, Depends(get_registry)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
@@ -59,21 +67,24 @@ _bearer = HTTPBearer(auto_error=False)
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
 
-def get_current_customer(
-    ctx: ContextDep,
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Customer:
-    if credentials is None:
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def verify_token(ctx: PortalContext, token: str | None) -> Principal:
+    """The principal behind a bearer token; 401 without one or with an invalid one."""
+    if token is None:
         raise ApiError(
             401, "unauthenticated", "Anmeldung erforderlich: Bitte ein Bearer-Token mitsenden.", headers=_UNAUTHORIZED
         )
     try:
-        principal = ctx.verifier.verify(credentials.credentials)
+        return ctx.verifier.verify(token)
     except InvalidToken as exc:
         raise ApiError(
             401, "invalid_token", f"Das Token ist ungültig ({exc}). Bitte neu anmelden.", headers=_UNAUTHORIZED
         ) from None
+
+
+def _customer_of(principal: Principal, session: Session) -> Customer:
     if "customer" not in principal.roles:
         raise ApiError(403, "forbidden", "Dieser Bereich ist Kundinnen und Kunden vorbehalten.")
     customer = session.get(Customer, principal.subject)
@@ -82,4 +93,31 @@ def get_current_customer(
     return customer
 
 
+def get_current_customer(ctx: ContextDep, session: SessionDep, credentials: BearerDep) -> Customer:
+    return _customer_of(verify_token(ctx, credentials.credentials if credentials else None), session)
+
+
+def get_optional_customer(ctx: ContextDep, session: SessionDep, credentials: BearerDep) -> Customer | None:
+    """For public pages that say more to a signed-in customer: None without a token or for other roles."""
+    if credentials is None:
+        return None
+    principal = verify_token(ctx, credentials.credentials)
+    return _customer_of(principal, session) if "customer" in principal.roles else None
+
+
+OPS_COOKIE = "ozgflow_ops"
+"""Cookie carrying an operator's token for the ops pages (a plain link cannot send a header)."""
+
+
+def get_current_operator(ctx: ContextDep, request: Request, credentials: BearerDep) -> Principal:
+    """An operator from the bearer header or the ops cookie; 401 without a token, 403 for other roles."""
+    token = credentials.credentials if credentials else request.cookies.get(OPS_COOKIE)
+    principal = verify_token(ctx, token)
+    if "operator" not in principal.roles:
+        raise ApiError(403, "forbidden", "Dieser Bereich ist dem Betrieb (Rolle operator) vorbehalten.")
+    return principal
+
+
 CurrentCustomer = Annotated[Customer, Depends(get_current_customer)]
+CurrentOperator = Annotated[Principal, Depends(get_current_operator)]
+OptionalCustomer = Annotated[Customer | None, Depends(get_optional_customer)]

@@ -5,10 +5,10 @@ The app factory mounts these routers only in development mode; elsewhere they ar
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import select
 
 from services.intake.routing import RoutingFailed, route
@@ -29,8 +29,19 @@ class DemoCustomerView(BaseModel):
     jobcenter: str | None
 
 
+DEV_OPERATOR = "dev-operator"
+"""Subject of development operator tokens (operators are not customers; issue 8 brings real accounts)."""
+
+
 class TokenRequest(BaseModel):
-    customer_id: str = Field(min_length=1, max_length=64)
+    customer_id: str | None = Field(default=None, min_length=1, max_length=64)
+    role: Literal["customer", "operator"] = "customer"
+
+    @model_validator(mode="after")
+    def _customer_needs_id(self) -> TokenRequest:
+        if self.role == "customer" and self.customer_id is None:
+            raise ValueError("customer_id is required for a customer token")
+        return self
 
 
 class TokenResponse(BaseModel):
@@ -62,13 +73,17 @@ def demo_customers(session: SessionDep) -> list[DemoCustomerView]:
 
 @router.post("/token", response_model=TokenResponse)
 def dev_token(body: TokenRequest, ctx: ContextDep, session: SessionDep) -> TokenResponse:
+    assert ctx.dev_issuer is not None
+    if body.role == "operator":
+        token = ctx.dev_issuer.mint(DEV_OPERATOR, roles=["operator"])
+        return TokenResponse(access_token=token, expires_in=ctx.dev_issuer.ttl_seconds)
+    assert body.customer_id is not None
     if session.get(Customer, body.customer_id) is None:
         raise ApiError(
             404,
             "unknown_customer",
             f"Den Demo-Kunden '{body.customer_id}' gibt es nicht. GET /api/v1/dev/customers listet alle.",
         )
-    assert ctx.dev_issuer is not None
     token = ctx.dev_issuer.mint(body.customer_id, roles=["customer"])
     return TokenResponse(access_token=token, expires_in=ctx.dev_issuer.ttl_seconds)
 

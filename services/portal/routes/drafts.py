@@ -11,8 +11,9 @@ from connectors.sdk import Connector
 from connectors.sdk.registry import ConnectorRegistry, UnknownService
 from services.intake import drafts
 from services.intake.acceptance import SubmissionRejected
-from services.portal.deps import CurrentCustomer, RegistryDep, SessionDep
+from services.portal.deps import ContextDep, CurrentCustomer, RegistryDep, SessionDep
 from services.portal.errors import ApiError
+from services.portal.rollout import ensure_available
 from services.portal.routes.submissions import AcceptedSubmission, accepted_response
 from services.store.models import Draft
 
@@ -109,13 +110,14 @@ def submit(
     customer: CurrentCustomer,
     session: SessionDep,
     registry: RegistryDep,
+    ctx: ContextDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> AcceptedSubmission:
     draft = _draft(session, customer, draft_id)
+    connector = _connector(registry, draft.service)
+    ensure_available(ctx, session, customer=customer, connector=connector)
     try:
-        acceptance = drafts.submit_draft(
-            session, draft, connector=_connector(registry, draft.service), idempotency_key=idempotency_key
-        )
+        acceptance = drafts.submit_draft(session, draft, connector=connector, idempotency_key=idempotency_key)
     except SubmissionRejected as exc:
         raise _rejected(exc) from None
     return accepted_response(acceptance, request, response)

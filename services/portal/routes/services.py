@@ -1,16 +1,25 @@
-"""The public service catalogue: what can be filed, and the form each service expects."""
+"""The public service catalogue: what can be filed, and the form each service expects.
+
+A signed-in customer also learns whether each service is switched on at their own jobcenter (``rollout``),
+so a front-end can hide what would be refused; anonymous callers see stage and maturity only.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from connectors.sdk import Connector
 from connectors.sdk.registry import UnknownService
-from services.portal.deps import RegistryDep
+from services.intake.routing import RoutingFailed, responsible_jobcenter
+from services.portal.deps import ContextDep, OptionalCustomer, PortalContext, RegistryDep, SessionDep
 from services.portal.errors import ApiError
+from services.portal.rollout import unlisted_state
+from services.rollout import effective_states
+from services.store.models import Customer
 
 router = APIRouter(prefix="/api/v1/services", tags=["catalogue"])
 
@@ -27,6 +36,8 @@ class ServiceSummary(BaseModel):
     attachable_to: list[str]
     submit_url: str
     detail_url: str
+    rollout: Literal["off", "pilot", "live"] | None = None
+    """Only for a signed-in customer: the state at their jobcenter (pilot and live accept filings)."""
 
 
 class ServiceDetail(ServiceSummary):
@@ -59,15 +70,40 @@ def _connector(registry: RegistryDep, key: str) -> Connector:
         ) from None
 
 
+def _rollout(ctx: PortalContext, session: Session, customer: Customer | None, keys: list[str]) -> dict[str, str]:
+    """State per service at the customer's jobcenter, in one query; empty when there is nothing to say."""
+    if customer is None:
+        return {}
+    try:
+        jobcenter = responsible_jobcenter(session, customer=customer)
+    except RoutingFailed:
+        return {}
+    states = effective_states(
+        session, roadmap=ctx.roadmap, services=keys, jobcenter_ids=[jobcenter.id], unlisted=unlisted_state(ctx)
+    )
+    return {service: state.value for (service, _), state in states.items()}
+
+
 @router.get("", response_model=list[ServiceSummary])
-def list_services(registry: RegistryDep, request: Request) -> list[dict[str, Any]]:
-    return [_summary(c, request) for c in registry]
+def list_services(
+    registry: RegistryDep, request: Request, ctx: ContextDep, session: SessionDep, customer: OptionalCustomer
+) -> list[dict[str, Any]]:
+    rollout = _rollout(ctx, session, customer, registry.keys())
+    return [{**_summary(c, request), "rollout": rollout.get(c.key)} for c in registry]
 
 
 @router.get("/{key}", response_model=ServiceDetail, name="service_detail")
-def service_detail(key: str, registry: RegistryDep, request: Request) -> dict[str, Any]:
+def service_detail(
+    key: str, registry: RegistryDep, request: Request, ctx: ContextDep, session: SessionDep, customer: OptionalCustomer
+) -> dict[str, Any]:
     c = _connector(registry, key)
-    return {**_summary(c, request), "json_schema": c.json_schema(), "examples": c.examples()}
+    rollout = _rollout(ctx, session, customer, [key])
+    return {
+        **_summary(c, request),
+        "rollout": rollout.get(key),
+        "json_schema": c.json_schema(),
+        "examples": c.examples(),
+    }
 
 
 @router.get("/{key}/schema")

@@ -16,8 +16,9 @@ from sqlalchemy import select
 from connectors.sdk.registry import UnknownService
 from services.intake.acceptance import Acceptance, SubmissionRejected, accept_submission
 from services.pipeline.stages import STAGE_ORDER
-from services.portal.deps import CurrentCustomer, RegistryDep, SessionDep
+from services.portal.deps import ContextDep, CurrentCustomer, RegistryDep, SessionDep
 from services.portal.errors import ApiError
+from services.portal.rollout import ensure_available
 from services.store import ledger, outbox
 from services.store.models import Jobcenter, Submission, Team
 
@@ -83,6 +84,7 @@ def submit(
     customer: CurrentCustomer,
     session: SessionDep,
     registry: RegistryDep,
+    ctx: ContextDep,
     form: Annotated[dict[str, Any], Body(description="The service's form (see its JSON Schema).")],
     idempotency_key: Annotated[str | None, Header(max_length=200, description=_IDEMPOTENCY_KEY_HELP)] = None,
     attach_to: Annotated[
@@ -95,6 +97,7 @@ def submit(
         raise ApiError(
             404, "unknown_service", f"Den Dienst '{service}' gibt es nicht. Verfügbar: {', '.join(registry.keys())}."
         ) from None
+    ensure_available(ctx, session, customer=customer, connector=connector)
     if idempotency_key is not None and (not idempotency_key.strip() or not idempotency_key.isascii()):
         raise ApiError(400, "invalid_idempotency_key", "Der Idempotency-Key muss aus 1–200 ASCII-Zeichen bestehen.")
     try:
