@@ -12,51 +12,21 @@ from typing import Annotated
 
 import typer
 
+from services.cli.common import settings_or_exit as _settings
+from services.cli.connectors import connector_app
+from services.cli.data import db_app, demo_app
+from services.cli.measure import benchmark, loadtest
 from services.cli.roadmap import roadmap_app
-from services.settings import Settings
 
 app = typer.Typer(
     help="ozgflow: Jobcenter online services (SGB II) under the OZG.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
-db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
-demo_app = typer.Typer(help="Demo data for the embedded platform.", no_args_is_help=True)
-connector_app = typer.Typer(help="Connector packages (one OZG service each).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(connector_app, name="connector")
 app.add_typer(demo_app, name="demo")
 app.add_typer(roadmap_app, name="roadmap")
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except Exception as exc:  # pydantic's message names the setting and what is wrong
-        typer.secho(f"Invalid configuration: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from None
-
-
-@db_app.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
-    """Apply the migrations up to REVISION (default: head)."""
-    from services.store.migrate import upgrade
-
-    settings = _settings()
-    upgrade(settings.resolved_database_url, revision)
-    typer.echo(f"database at {revision}")
-
-
-@demo_app.command("seed")
-def demo_seed() -> None:
-    """Load the demo jobcenters and customers (idempotent)."""
-    from services.demo.seed import seed_demo_data
-    from services.store.db import Database
-
-    db = Database(_settings().resolved_database_url)
-    with db.session() as session:
-        counts = seed_demo_data(session)
-    typer.echo(f"demo data: {counts['jobcenters']} jobcenters, {counts['customers']} customers")
 
 
 @app.command()
@@ -155,31 +125,6 @@ def worker() -> None:
     asyncio.run(_run())
 
 
-@connector_app.command("new")
-def connector_new(
-    name: str,
-    path: Annotated[Path | None, typer.Option(help="Target folder (default ./ozgflow-connector-NAME).")] = None,
-    title: Annotated[str | None, typer.Option(help="German title of the service.")] = None,
-) -> None:
-    """Create an installable connector package NAME with form, checks, examples, tests and a load scenario."""
-    from connectors.sdk.registry import ConnectorRegistry
-    from services.cli.scaffold import ScaffoldError, names_for, scaffold
-
-    try:
-        names = names_for(name, title)
-        target = path or Path(names.distribution)
-        files = scaffold(names, target, taken=set(ConnectorRegistry.from_entry_points().keys()))
-    except ScaffoldError as exc:
-        typer.secho(str(exc), fg="red", err=True)
-        raise typer.Exit(2) from None
-    for file in files:
-        typer.echo(f"  created {file}")
-    typer.echo(
-        f"\nNext: pip install -e {target} && (cd {target} && pytest), then restart ozgflow: "
-        f"'{names.key}' appears in GET /api/v1/services."
-    )
-
-
 @app.command()
 def examples(service: str) -> None:
     """Print the example forms of SERVICE as JSON."""
@@ -224,82 +169,8 @@ def up(
     raise typer.Exit(run_stack(settings))
 
 
-@app.command()
-def benchmark(
-    submissions: Annotated[int, typer.Option(min=1, help="Submissions per phase.")] = 200,
-    database: Annotated[str, typer.Option(help="sqlite, postgresql or both.")] = "sqlite",
-    postgres_dsn: Annotated[
-        str, typer.Option(help="Admin DSN; a fresh database is created there and dropped after.")
-    ] = "postgresql://postgres@127.0.0.1:5432/test",
-    workers: Annotated[str, typer.Option(help="Worker counts for (b), comma-separated.")] = "1,2",
-    naive_limit: Annotated[int, typer.Option(min=0, help="Run (c) on at most M submissions (0: all).")] = 100,
-    prefect_api_url: Annotated[
-        str | None, typer.Option(help="Use this Prefect server (default: start a temporary one).")
-    ] = None,
-    json_path: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON here.")] = None,
-    timeout: Annotated[float, typer.Option(min=1, help="Upper bound per phase, in seconds.")] = 900.0,
-) -> None:
-    """Raw stages vs ozgflow's workers vs one flow run per submission, as ratios measured in one run."""
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")  # before Prefect is imported
-    from services.bench.cli import run_from_cli
-
-    raise typer.Exit(
-        run_from_cli(
-            submissions=submissions,
-            database=database,
-            postgres_dsn=postgres_dsn,
-            workers=workers,
-            naive_limit=naive_limit,
-            prefect_api_url=prefect_api_url,
-            json_path=json_path,
-            timeout=timeout,
-        )
-    )
-
-
-@app.command()
-def loadtest(
-    service: Annotated[str, typer.Argument(help="Service key, e.g. wba (GET /api/v1/services lists them).")],
-    host: Annotated[
-        str | None, typer.Option(help="Portal of a running stack (default: this configuration's, e.g. make run).")
-    ] = None,
-    start: Annotated[
-        bool, typer.Option("--start", help="Start a fresh stack on free ports in OUT/stack, stop it after.")
-    ] = False,
-    users: Annotated[int, typer.Option(min=1, help="Concurrent simulated customers.")] = 20,
-    spawn_rate: Annotated[float, typer.Option(min=0.01, help="Customers started per second.")] = 5.0,
-    duration: Annotated[str, typer.Option(help="How long Locust runs: 60s, 5m, 1h.")] = "60s",
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            help="Folder for report.json, report.html, Locust's files (default DATA_DIR/loadtests/SERVICE-TIME)."
-        ),
-    ] = None,
-    think_time: Annotated[str, typer.Option(help="Think time between a customer's actions, MIN-MAX seconds.")] = "2-10",
-    verbis_url: Annotated[
-        str | None, typer.Option(help="VerBIS simulator that pushes placement offers (default: the configured one).")
-    ] = None,
-    customers: Annotated[
-        str | None, typer.Option(help="Only these demo customers, comma-separated (e.g. a pilot jobcenter's).")
-    ] = None,
-    drain: Annotated[
-        float | None,
-        typer.Option(min=0, help="Seconds to wait for open submissions after the run (default: the completion SLO)."),
-    ] = None,
-) -> None:
-    """Load-test SERVICE with Locust and judge it against its SLOs in roadmap.yaml (exit 0 pass, 1 fail, 2 usage).
-
-    Writes OUT/report.json and OUT/report.html and records a LoadTestRun, the evidence `ozgflow roadmap promote` needs.
-    """
-    from services.loadtest.cli import options_from_cli
-    from services.loadtest.runner import run
-
-    settings = _settings()
-    options = options_from_cli(
-        service=service, host=host, start=start, users=users, spawn_rate=spawn_rate, duration=duration, out=out,
-        think_time=think_time, verbis_url=verbis_url, customers=customers, drain=drain, data_dir=settings.data_dir,
-    )  # fmt: skip
-    raise typer.Exit(run(options, settings))
+app.command()(benchmark)
+app.command()(loadtest)
 
 
 if __name__ == "__main__":

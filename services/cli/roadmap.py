@@ -21,7 +21,7 @@ roadmap_app = typer.Typer(help="OZG roadmap: stages, maturity, rollout per jobce
 
 
 def _settings() -> Settings:
-    from services.cli.main import _settings as settings
+    from services.cli.common import settings_or_exit as settings
 
     return settings()
 
