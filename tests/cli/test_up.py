@@ -64,7 +64,7 @@ def test_up_starts_everything_files_a_wba_and_stops_cleanly(tmp_path: Path) -> N
         )
         assert accepted.status_code == 202
         status = {}
-        for _ in range(300):
+        for _ in range(900):
             status = httpx.get(f"{portal}{accepted.json()['status_url']}", headers=headers).json()
             if status["status"] in ("completed", "failed"):
                 break

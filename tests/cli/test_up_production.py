@@ -80,7 +80,7 @@ def test_up_runs_on_postgresql_and_s3_with_two_workers(
         form = httpx.get(f"{portal}/api/v1/services/wba").json()["examples"][0]
         accepted = [httpx.post(f"{portal}/api/v1/submissions/wba", json=form, headers=headers).json() for _ in range(6)]
         done: dict[str, str] = {}
-        for _ in range(300):
+        for _ in range(900):
             done = {
                 a["id"]: httpx.get(f"{portal}{a['status_url']}", headers=headers).json()["status"] for a in accepted
             }
@@ -98,7 +98,7 @@ def test_up_runs_on_postgresql_and_s3_with_two_workers(
         assert len([o for o in objects if o.endswith("wba.pdf")]) == 6
         prefect_api = f"http://127.0.0.1:{ports['OZGFLOW_PREFECT_PORT']}/api"
         runs: list[dict[str, object]] = []
-        for _ in range(100):  # our database says completed first; the flow run finishes a moment later
+        for _ in range(300):  # our database says completed first; the flow run finishes a moment later
             runs = httpx.post(f"{prefect_api}/flow_runs/filter", json={"limit": 50}).json()
             if runs and all(r["state_name"] == "Completed" for r in runs):
                 break

@@ -88,7 +88,7 @@ def test_wba_and_vaem_complete_end_to_end_and_prefect_holds_ids_only(
     assert client.get("/api/v1/mailbox", headers=token_for("kd-1001")).json()["messages"] == []
 
     expected = {f"{stage} {f['receipt_number']}" for f in filed for stage in ("intake", "efile", "transfer", "mailbox")}
-    for _ in range(40):  # task runs reach Prefect's API as events, asynchronously: wait (bounded) for them
+    for _ in range(120):  # task runs reach Prefect's API as events, asynchronously: wait (bounded) for them
         record = asyncio.run(_prefect_record(worker.worker_id))
         task_names = {r["task"] for r in record if "task" in r}
         if expected <= task_names:
