@@ -11,7 +11,6 @@ roadmap.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, ClassVar
 
 from connectors.placement import examples as _examples
@@ -20,15 +19,13 @@ from connectors.placement.document import answered_offer, placement_payload, pla
 from connectors.placement.form import FORM_VERSION, PlacementForm
 from connectors.placement.notices import PlacementInbound
 from connectors.sdk import (
-    Connector,
-    DocumentSection,
-    FieldProblem,
     InboundSpec,
     Maturity,
     ReceiptText,
     ServiceForm,
     SubmissionContext,
 )
+from connectors.sdk.declared import DeclaredConnector
 from connectors.sdk.documents import expect_form, receipt_letter
 
 
@@ -36,7 +33,7 @@ def _placement(form: ServiceForm) -> PlacementForm:
     return expect_form(form, PlacementForm)
 
 
-class PlacementConnector(Connector):
+class PlacementConnector(DeclaredConnector):
     key: ClassVar[str] = "placement"
     title: ClassVar[str] = "Rückmeldung zum Vermittlungsvorschlag"
     # Provisional placeholder in the project's 9905001210xxxx range, like WBA and VÄM; replace once FIM confirms.
@@ -49,21 +46,15 @@ class PlacementConnector(Connector):
         "eingeladen oder eingestellt wurden – oder warum Sie sich nicht beworben haben."
     )
     form: ClassVar[type[ServiceForm]] = PlacementForm
+    rules = check_placement
+    sample_forms = _examples.examples
+    sections = placement_sections
     handover_system: ClassVar[str] = "verbis"
     inbound: ClassVar[InboundSpec | None] = PlacementInbound()
     inbound_reference_field: ClassVar[str] = "offer_id"
 
     def inbound_reference(self, form: ServiceForm) -> str | None:
         return _placement(form).offer_id
-
-    def check(self, form: ServiceForm, today: date | None = None) -> list[FieldProblem]:
-        return check_placement(_placement(form), today)
-
-    def examples(self, today: date | None = None) -> list[dict[str, Any]]:
-        return _examples.examples(today)
-
-    def document(self, form: ServiceForm, ctx: SubmissionContext) -> list[DocumentSection]:
-        return placement_sections(_placement(form), ctx)
 
     def handover_payload(self, form: ServiceForm, ctx: SubmissionContext) -> dict[str, Any]:
         return placement_payload(_placement(form), ctx)

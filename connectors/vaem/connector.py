@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, ClassVar
 
 from connectors.sdk import (
-    Connector,
-    DocumentSection,
-    FieldProblem,
     Maturity,
     ReceiptText,
     ServiceForm,
     SubmissionContext,
 )
+from connectors.sdk.declared import DeclaredConnector
 from connectors.sdk.documents import expect_form, handover_header, receipt_letter
 from connectors.vaem import examples as _examples
 from connectors.vaem.checks import check_vaem
@@ -25,7 +22,7 @@ def _vaem(form: ServiceForm) -> VaemForm:
     return expect_form(form, VaemForm)
 
 
-class VaemConnector(Connector):
+class VaemConnector(DeclaredConnector):
     key: ClassVar[str] = "vaem"
     title: ClassVar[str] = "Veränderungsmitteilung Bürgergeld (VÄM)"
     # Provisional: we found no published LeiKa key specific to the SGB II change notification,
@@ -39,16 +36,10 @@ class VaemConnector(Connector):
         "Personen im Haushalt, Bankverbindung. Bitte Änderungen sofort mitteilen."
     )
     form: ClassVar[type[ServiceForm]] = VaemForm
+    rules = check_vaem
+    sample_forms = _examples.examples
+    sections = vaem_sections
     handover_system: ClassVar[str] = "allegro"
-
-    def check(self, form: ServiceForm, today: date | None = None) -> list[FieldProblem]:
-        return check_vaem(_vaem(form), today)
-
-    def examples(self, today: date | None = None) -> list[dict[str, Any]]:
-        return _examples.examples(today)
-
-    def document(self, form: ServiceForm, ctx: SubmissionContext) -> list[DocumentSection]:
-        return vaem_sections(_vaem(form), ctx)
 
     def handover_payload(self, form: ServiceForm, ctx: SubmissionContext) -> dict[str, Any]:
         """Derived from the submission only (no clock, no randomness), so a retried hand-over is identical."""

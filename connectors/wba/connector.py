@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, ClassVar
 
 from connectors.sdk import (
-    Connector,
-    DocumentSection,
-    FieldProblem,
     Maturity,
     ReceiptText,
     ServiceForm,
     SubmissionContext,
 )
+from connectors.sdk.declared import DeclaredConnector
 from connectors.sdk.documents import expect_form, handover_header, receipt_letter
 from connectors.wba import examples as _examples
 from connectors.wba.checks import check_wba
@@ -25,7 +22,7 @@ def _wba(form: ServiceForm) -> WbaForm:
     return expect_form(form, WbaForm)
 
 
-class WbaConnector(Connector):
+class WbaConnector(DeclaredConnector):
     key: ClassVar[str] = "wba"
     title: ClassVar[str] = "Weiterbewilligungsantrag Bürgergeld (WBA)"
     # Provisional: we found no published LeiKa key specific to the SGB II continuation application,
@@ -39,16 +36,10 @@ class WbaConnector(Connector):
         "vor Ende des aktuellen Bewilligungszeitraums stellen."
     )
     form: ClassVar[type[ServiceForm]] = WbaForm
+    rules = check_wba
+    sample_forms = _examples.examples
+    sections = wba_sections
     handover_system: ClassVar[str] = "allegro"
-
-    def check(self, form: ServiceForm, today: date | None = None) -> list[FieldProblem]:
-        return check_wba(_wba(form), today)
-
-    def examples(self, today: date | None = None) -> list[dict[str, Any]]:
-        return _examples.examples(today)
-
-    def document(self, form: ServiceForm, ctx: SubmissionContext) -> list[DocumentSection]:
-        return wba_sections(_wba(form), ctx)
 
     def prefill(self, previous: ServiceForm) -> dict[str, Any]:
         """A new WBA asks for changes since the last one: what was reported then is known now, so every
