@@ -157,7 +157,10 @@ def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
 
 
 def run_stack(settings: Settings) -> int:
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)  # `kill` stops the stack as cleanly as Ctrl-C
+    # `kill` stops the stack as cleanly as Ctrl-C; SIGINT is installed explicitly because a shell that starts
+    # us in the background (`make run &`) passes SIGINT on as ignored, and Python then never raises for it.
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
     try:
         _check_ports(settings)
     except RuntimeError as exc:
