@@ -19,7 +19,8 @@ from connectors.sdk.registry import ConnectorRegistry
 from services.bench import phases, scenario
 from services.bench.measure import summarize
 from services.bench.report import ratios
-from services.bench.servers import prefect_server, uvicorn_thread
+from services.bench.servers import prefect_server
+from services.loopback import UvicornThread
 from services.settings import Settings
 from services.store.db import Database
 from services.transfer.simulator import SimulatorState, create_simulator_app
@@ -198,7 +199,8 @@ def run_benchmark(options: BenchOptions, console: Console | None = None) -> dict
     with tempfile.TemporaryDirectory(prefix="ozgflow-bench-", dir=options.workdir) as tmp:
         workdir = Path(tmp)
         state = SimulatorState()
-        with uvicorn_thread(create_simulator_app(state)) as sim_url, _prefect_api(options, workdir, console) as api:
+        with UvicornThread(create_simulator_app(state)) as sim, _prefect_api(options, workdir, console) as api:
+            sim_url = sim.url
             prefect_url, prefect_how = api
             ctx = _RunContext(
                 options=options,

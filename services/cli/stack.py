@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import typer
 
+from services.loopback import wait_until_healthy
 from services.settings import Settings
 
 _OZGFLOW = [sys.executable, "-m", "services.cli.main"]
@@ -81,18 +81,9 @@ def child_environment(settings: Settings) -> dict[str, str]:
 
 
 def _wait_healthy(component: Component) -> str:
-    deadline = time.monotonic() + component.timeout
-    while time.monotonic() < deadline:
-        assert component.process is not None
-        if component.process.poll() is not None:
-            raise RuntimeError(f"{component.name} exited with code {component.process.returncode}")
-        try:
-            if httpx.get(component.health_url, timeout=1.0).status_code == 200:
-                return "ready"
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{component.name} did not answer {component.health_url} within {component.timeout:.0f} s")
+    assert component.process is not None
+    wait_until_healthy(component.process, component.health_url, component.timeout, component.name)
+    return "ready"
 
 
 def _stop(components: list[Component]) -> None:

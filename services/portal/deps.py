@@ -10,7 +10,8 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from connectors.sdk.registry import ConnectorRegistry
+from connectors.sdk import Connector
+from connectors.sdk.registry import ConnectorRegistry, UnknownService
 from roadmap.model import Roadmap
 from services.identity.dev_issuer import DevIssuer
 from services.identity.verifier import InvalidToken, Principal, TokenVerifier
@@ -121,3 +122,13 @@ def get_current_operator(ctx: ContextDep, request: Request, credentials: BearerD
 CurrentCustomer = Annotated[Customer, Depends(get_current_customer)]
 CurrentOperator = Annotated[Principal, Depends(get_current_operator)]
 OptionalCustomer = Annotated[Customer | None, Depends(get_optional_customer)]
+
+
+def connector_for(registry: ConnectorRegistry, key: str) -> Connector:
+    """The connector of a service named in a URL, or the 404 every route gives for an unknown one."""
+    try:
+        return registry.get(key)
+    except UnknownService:
+        raise ApiError(
+            404, "unknown_service", f"Den Dienst '{key}' gibt es nicht. Verfügbar: {', '.join(registry.keys())}."
+        ) from None

@@ -4,7 +4,6 @@ contract test against the filesystem store and the S3 store."""
 from __future__ import annotations
 
 import io
-import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from minio import Minio
 
 from services.efile.s3 import S3EFileStore
 from services.efile.store import EFileStore, FilesystemEFileStore
+from services.loopback import free_port
 
 BUCKET = "ozgflow-efile-test"
 ACCESS, SECRET = "testing", "testing-secret"
@@ -36,13 +36,6 @@ def raw_s3(s3: str) -> Minio:
 def s3_url(endpoint: str, bucket: str = BUCKET, **options: str) -> str:
     query = "&".join(f"{k}={v}" for k, v in {"secure": "false", "create_bucket": "true", **options}.items())
     return f"s3://{ACCESS}:{SECRET}@{endpoint}/{bucket}?{query}"
-
-
-def free_port() -> int:
-    """A loopback port where nothing listens (bound and released again)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(params=["filesystem", "s3"])

@@ -7,11 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Request, Response
 from pydantic import BaseModel
 
-from connectors.sdk import Connector
-from connectors.sdk.registry import ConnectorRegistry, UnknownService
 from services.intake import drafts
 from services.intake.acceptance import SubmissionRejected
-from services.portal.deps import ContextDep, CurrentCustomer, RegistryDep, SessionDep
+from services.portal.deps import ContextDep, CurrentCustomer, RegistryDep, SessionDep, connector_for
 from services.portal.errors import ApiError
 from services.portal.rollout import ensure_available
 from services.portal.routes.submissions import AcceptedSubmission, accepted_response
@@ -47,13 +45,6 @@ def _view(d: Draft) -> DraftView:
     )
 
 
-def _connector(registry: ConnectorRegistry, key: str) -> Connector:
-    try:
-        return registry.get(key)
-    except UnknownService:
-        raise ApiError(404, "unknown_service", f"Den Dienst '{key}' gibt es nicht.") from None
-
-
 def _draft(session: SessionDep, customer: CurrentCustomer, draft_id: str) -> Draft:
     try:
         return drafts.get_draft(session, customer_id=customer.id, draft_id=draft_id)
@@ -71,7 +62,7 @@ def _rejected(exc: SubmissionRejected) -> ApiError:
 @router.post("/{service}", status_code=201, response_model=DraftView)
 def start_draft(service: str, customer: CurrentCustomer, session: SessionDep, registry: RegistryDep) -> DraftView:
     try:
-        return _view(drafts.create_draft(session, connector=_connector(registry, service), customer_id=customer.id))
+        return _view(drafts.create_draft(session, connector=connector_for(registry, service), customer_id=customer.id))
     except SubmissionRejected as exc:
         raise _rejected(exc) from None
 
@@ -91,7 +82,7 @@ def update_section(
     registry: RegistryDep,
 ) -> DraftView:
     draft = _draft(session, customer, draft_id)
-    connector = _connector(registry, draft.service)
+    connector = connector_for(registry, draft.service)
     try:
         if change.confirm:
             drafts.confirm_section(draft, connector=connector, section=section)
@@ -114,7 +105,7 @@ def submit(
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> AcceptedSubmission:
     draft = _draft(session, customer, draft_id)
-    connector = _connector(registry, draft.service)
+    connector = connector_for(registry, draft.service)
     ensure_available(ctx, session, customer=customer, connector=connector)
     try:
         acceptance = drafts.submit_draft(session, draft, connector=connector, idempotency_key=idempotency_key)

@@ -13,10 +13,8 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from connectors.sdk import Connector
-from connectors.sdk.registry import UnknownService
 from services.intake.routing import RoutingFailed, responsible_jobcenter
-from services.portal.deps import ContextDep, OptionalCustomer, PortalContext, RegistryDep, SessionDep
-from services.portal.errors import ApiError
+from services.portal.deps import ContextDep, OptionalCustomer, PortalContext, RegistryDep, SessionDep, connector_for
 from services.portal.rollout import unlisted_state
 from services.rollout import effective_states
 from services.store.models import Customer
@@ -61,15 +59,6 @@ def _summary(c: Connector, request: Request) -> dict[str, Any]:
     }
 
 
-def _connector(registry: RegistryDep, key: str) -> Connector:
-    try:
-        return registry.get(key)
-    except UnknownService:
-        raise ApiError(
-            404, "unknown_service", f"Den Dienst '{key}' gibt es nicht. Verfügbar: {', '.join(registry.keys())}."
-        ) from None
-
-
 def _rollout(ctx: PortalContext, session: Session, customer: Customer | None, keys: list[str]) -> dict[str, str]:
     """State per service at the customer's jobcenter, in one query; empty when there is nothing to say."""
     if customer is None:
@@ -96,7 +85,7 @@ def list_services(
 def service_detail(
     key: str, registry: RegistryDep, request: Request, ctx: ContextDep, session: SessionDep, customer: OptionalCustomer
 ) -> dict[str, Any]:
-    c = _connector(registry, key)
+    c = connector_for(registry, key)
     rollout = _rollout(ctx, session, customer, [key])
     return {
         **_summary(c, request),
@@ -108,4 +97,4 @@ def service_detail(
 
 @router.get("/{key}/schema")
 def service_schema(key: str, registry: RegistryDep) -> dict[str, Any]:
-    return _connector(registry, key).json_schema()
+    return connector_for(registry, key).json_schema()

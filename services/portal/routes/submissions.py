@@ -13,10 +13,9 @@ from fastapi import APIRouter, Body, Header, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from connectors.sdk.registry import UnknownService
 from services.intake.acceptance import Acceptance, SubmissionRejected, accept_submission
 from services.pipeline.stages import STAGE_ORDER
-from services.portal.deps import ContextDep, CurrentCustomer, RegistryDep, SessionDep
+from services.portal.deps import ContextDep, CurrentCustomer, RegistryDep, SessionDep, connector_for
 from services.portal.errors import ApiError
 from services.portal.rollout import ensure_available
 from services.store import ledger, outbox
@@ -91,12 +90,7 @@ def submit(
         str | None, Query(max_length=36, description="Attach to this submission of yours (an Anlage to a WBA).")
     ] = None,
 ) -> AcceptedSubmission:
-    try:
-        connector = registry.get(service)
-    except UnknownService:
-        raise ApiError(
-            404, "unknown_service", f"Den Dienst '{service}' gibt es nicht. Verfügbar: {', '.join(registry.keys())}."
-        ) from None
+    connector = connector_for(registry, service)
     ensure_available(ctx, session, customer=customer, connector=connector)
     if idempotency_key is not None and (not idempotency_key.strip() or not idempotency_key.isascii()):
         raise ApiError(400, "invalid_idempotency_key", "Der Idempotency-Key muss aus 1–200 ASCII-Zeichen bestehen.")
