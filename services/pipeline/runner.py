@@ -68,13 +68,12 @@ class PipelineRunner:
 
     def run_stage(self, stage_name: str, submission_id: str) -> str:
         stage = self._by_name[stage_name]
-        with self.db.session() as session:
-            row = ledger.get(session, submission_id, stage_name)
-            if row is not None and row.status == ledger.SUCCEEDED:
-                return SKIPPED
-            ledger.start(session, submission_id, stage_name)
         try:
-            with self.db.session() as session:
+            with self.db.session() as session:  # one short transaction: ledger check, attempt start, snapshot
+                row = ledger.get(session, submission_id, stage_name)
+                if row is not None and row.status == ledger.SUCCEEDED:
+                    return SKIPPED
+                ledger.start(session, submission_id, stage_name)
                 job = load_job(session, self.registry, submission_id)
             output = stage.perform(job)
         except Exception as exc:
