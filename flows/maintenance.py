@@ -10,19 +10,19 @@ import anyio
 from prefect import flow, get_run_logger
 
 from connectors.sdk.registry import ConnectorRegistry
-from services.inbound.deadlines import run_deadlines
+from services.maintenance import run_maintenance
 from services.settings import Settings
 from services.store.db import Database
 
 
 @flow(name="maintenance", persist_result=False, log_prints=False)
 async def maintenance() -> dict[str, int]:
-    """Reminders before and expiry after the response deadline of inbound items (placement offers)."""
+    """Deadlines of inbound items (placement offers) and whatever else services/maintenance.py runs."""
     settings = Settings()
     db = Database(settings.resolved_database_url)
     try:
-        report = await anyio.to_thread.run_sync(run_deadlines, db, ConnectorRegistry.from_entry_points())
+        counts = await anyio.to_thread.run_sync(run_maintenance, db, ConnectorRegistry.from_entry_points(), settings)
     finally:
         db.dispose()
-    get_run_logger().info("reminded %d, expired %d", report.reminded, report.expired)
-    return {"reminded": report.reminded, "expired": report.expired}
+    get_run_logger().info("maintenance: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return counts

@@ -140,7 +140,7 @@ def worker_from_settings(
 ) -> PipelineWorker:
     """The worker as configured by ``OZGFLOW_WORKER_*``, ``OZGFLOW_LEASE_SECONDS`` and
     ``OZGFLOW_INBOUND_DEADLINE_INTERVAL_SECONDS`` (reminders and expiry of inbound items)."""
-    from services.inbound.deadlines import run_deadlines
+    from services.maintenance import run_maintenance
 
     if runner is None:
         from connectors.sdk.registry import ConnectorRegistry
@@ -157,6 +157,6 @@ def worker_from_settings(
         lease_seconds=settings.lease_seconds,
         poll_seconds=settings.worker_poll_seconds,
         worker_id=worker_id,
-        maintenance=functools.partial(run_deadlines, runner.db, runner.registry),
+        maintenance=functools.partial(run_maintenance, runner.db, runner.registry, settings),
         maintenance_interval_seconds=settings.inbound_deadline_interval_seconds,
     )

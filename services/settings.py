@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=32, description="Pipeline worker processes started by `ozgflow up`.")
     simulator_port: int = 8100
     public_url: str = Field(default="", description="Base URL clients use to reach the portal.")
+    prefect_ui_url: str = Field(default="", description="Base URL of the Prefect UI operators open (default: local).")
 
     # Authentication (OIDC-ready: production sets issuer, audience and jwks_url).
     auth_issuer: str = "http://127.0.0.1:8000/dev-issuer"
@@ -82,6 +83,28 @@ class Settings(BaseSettings):
         description="Rollout state of installed services that roadmap.yaml does not list "
         "(default: live in development so a freshly scaffolded connector works, off in production).",
     )
+
+    # Postfach: notification e-mails ("a new message is waiting", never the content) and attachments.
+    smtp_host: str = Field(
+        default="", description="SMTP server for notifications (default: the sink `ozgflow up` starts)."
+    )
+    smtp_port: int = Field(default=8025, description="SMTP port (the development sink listens here).")
+    smtp_username: str = ""
+    smtp_password: str = Field(default="", repr=False)
+    smtp_starttls: bool = False
+    mail_sender: str = Field(default="postfach@ozgflow.invalid", description="From address of notification e-mails.")
+    notification_max_attempts: int = Field(default=8, ge=1, description="SMTP tries before a notification is given up.")
+    upload_max_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="Largest accepted upload (attachments, scans)."
+    )
+
+    # Telemetry (OpenTelemetry): traces and metrics carry ids, services and jobcenters only.
+    otel_exporter: Literal["none", "console", "otlp", "memory"] = Field(
+        default="none",
+        description="Where spans and metrics go: none, console, otlp (see otel_endpoint) or memory (tests).",
+    )
+    otel_endpoint: str = Field(default="", description="OTLP/HTTP endpoint, e.g. http://otel-collector:4318.")
+    otel_service_name: str = Field(default="ozgflow", description="service.name of this process's telemetry.")
 
     # Pipeline workers.
     worker_batch_size: int = Field(default=20, ge=1)
@@ -143,6 +166,10 @@ class Settings(BaseSettings):
         return self.simulator_push_url or f"{self.resolved_public_url}/api/v1/inbound/placement"
 
     @property
+    def resolved_smtp_host(self) -> str:
+        return self.smtp_host or self.host
+
+    @property
     def resolved_public_url(self) -> str:
         return self.public_url or f"http://{self.host}:{self.portal_port}"
 
@@ -160,3 +187,8 @@ class Settings(BaseSettings):
     @property
     def prefect_api_url(self) -> str:
         return f"http://{self.host}:{self.prefect_port}/api"
+
+    @property
+    def resolved_prefect_ui_url(self) -> str:
+        """Base of links into the Prefect UI (flow dashboard) from the operator pages."""
+        return self.prefect_ui_url or f"http://{self.host}:{self.prefect_port}"

@@ -33,11 +33,14 @@ app.add_typer(roadmap_app, name="roadmap")
 def token(
     customer_id: Annotated[str | None, typer.Argument(help="Demo customer, e.g. kd-1001.")] = None,
     operator: Annotated[bool, typer.Option("--operator", help="An operator token (ops pages) instead.")] = False,
+    staff: Annotated[
+        str | None, typer.Option("--staff", help="A jobcenter staff member's token, e.g. --staff sb-berlin-1.")
+    ] = None,
 ) -> None:
-    """Print a development bearer token for a demo customer or an operator (development mode only)."""
+    """Print a development bearer token for a demo customer, a staff member or an operator (development only)."""
     from services.identity.dev_issuer import dev_issuer_for
     from services.store.db import Database
-    from services.store.models import Customer
+    from services.store.models import Customer, StaffMember
 
     settings = _settings()
     if not settings.dev_mode or settings.auth_jwks_url:
@@ -48,8 +51,19 @@ def token(
 
         typer.echo(dev_issuer_for(settings).mint(DEV_OPERATOR, roles=["operator"]))
         return
+    if staff is not None:
+        from services.portal.routes.dev import staff_token_claims
+
+        with Database(settings.resolved_database_url).session() as session:
+            member = session.get(StaffMember, staff)
+            if member is None:
+                typer.secho(f"Unknown staff member '{staff}'. GET /api/v1/dev/staff lists them.", fg="red", err=True)
+                raise typer.Exit(1)
+            claims = staff_token_claims(member)
+        typer.echo(dev_issuer_for(settings).mint(staff, roles=["staff"], extra=claims))
+        return
     if customer_id is None:
-        typer.secho("Name a demo customer (e.g. kd-1001) or pass --operator.", fg="red", err=True)
+        typer.secho("Name a demo customer (e.g. kd-1001), --staff ID or --operator.", fg="red", err=True)
         raise typer.Exit(2)
     with Database(settings.resolved_database_url).session() as session:
         if session.get(Customer, customer_id) is None:

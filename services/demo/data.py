@@ -19,6 +19,30 @@ class DemoRule:
 
 
 @dataclass(frozen=True)
+class DemoTopic:
+    """A Postfach topic the jobcenter offers and the team (key) it routes to."""
+
+    key: str
+    title: str
+    team: str
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    id: str
+    name: str
+    team: str | None
+    roles: tuple[str, ...]
+
+
+WEEKDAY_HOURS = (
+    {"days": "Mo, Di, Fr", "hours": "08:00–12:30"},
+    {"days": "Do", "hours": "08:00–18:00"},
+    {"days": "Mi", "hours": "nur mit Termin"},
+)
+
+
+@dataclass(frozen=True)
 class DemoJobcenter:
     id: str
     name: str
@@ -31,6 +55,15 @@ class DemoJobcenter:
     areas: tuple[str, ...]
     teams: dict[str, str]
     rules: tuple[DemoRule, ...]
+    topics: tuple[DemoTopic, ...]
+    staff: tuple[DemoStaff, ...]
+    website: str
+    colour_primary: str
+    colour_accent: str
+    mailbox_state: str = "live"
+    mailbox_response_days: int = 5
+    mailbox_auto_reply: str | None = None
+    opening_hours: tuple[dict[str, str], ...] = WEEKDAY_HOURS
 
 
 @dataclass(frozen=True)
@@ -43,6 +76,7 @@ class DemoCustomer:
     postal_code: str
     city: str
     email: str | None = None
+    online_account: bool = True
     note: str = field(default="", compare=False)
 
 
@@ -56,6 +90,28 @@ _SPLIT_TEAMS = {
     "leistung-2": "Leistungsteam 2 (BG-Endziffern 5–9)",
     "veraenderungen": "Team Veränderungsmitteilungen",
 }
+
+_SPLIT_TOPICS = (
+    DemoTopic("geldleistungen", "Fragen zu Geldleistungen", "leistung-1"),
+    DemoTopic("veraenderungen", "Veränderungen mitteilen", "veraenderungen"),
+    DemoTopic("nachweise", "Nachweise und Unterlagen", "leistung-2"),
+)
+
+
+def _split_staff(city: str) -> tuple[DemoStaff, ...]:
+    return (
+        DemoStaff(f"sb-{city}-1", f"Sachbearbeitung Leistung 1 ({city})", "leistung-1", ("staff",)),
+        DemoStaff(f"sb-{city}-2", f"Sachbearbeitung Leistung 2 ({city})", "leistung-2", ("staff",)),
+        DemoStaff(f"sb-{city}-vm", f"Sachbearbeitung Veränderungen ({city})", "veraenderungen", ("staff",)),
+        DemoStaff(f"ez-{city}", f"Eingangszone ({city})", None, ("staff", "intake")),
+        DemoStaff(f"admin-{city}", f"Administration ({city})", None, ("staff", "admin")),
+    )
+
+
+_AUTO_REPLY = (
+    "Vielen Dank für Ihre Nachricht. Sie ist bei uns eingegangen und wird von Ihrem zuständigen Team "
+    "bearbeitet. Wir antworten Ihnen innerhalb von {response_days} Arbeitstagen."
+)
 
 JOBCENTERS: tuple[DemoJobcenter, ...] = (
     DemoJobcenter(
@@ -88,6 +144,12 @@ JOBCENTERS: tuple[DemoJobcenter, ...] = (
         ),
         teams=_SPLIT_TEAMS,
         rules=_SPLIT_BY_DIGIT,
+        topics=_SPLIT_TOPICS,
+        staff=_split_staff("berlin"),
+        website="https://jobcenter-berlin-mitte.demo.ozgflow.invalid",
+        colour_primary="#7a1e2c",
+        colour_accent="#d4a017",
+        mailbox_auto_reply=_AUTO_REPLY,
     ),
     DemoJobcenter(
         id="jc-leipzig",
@@ -101,6 +163,18 @@ JOBCENTERS: tuple[DemoJobcenter, ...] = (
         areas=("04103", "04105", "04107", "04109", "04155", "04157", "04159", "04177", "04229", "04315"),
         teams={"eingangszone": "Team Eingangszone"},
         rules=(DemoRule(team="eingangszone", priority=100),),
+        topics=(
+            DemoTopic("allgemein", "Allgemeine Anfrage", "eingangszone"),
+            DemoTopic("nachweise", "Nachweise und Unterlagen", "eingangszone"),
+        ),
+        staff=(
+            DemoStaff("sb-leipzig-1", "Sachbearbeitung Eingangszone (Leipzig)", "eingangszone", ("staff", "intake")),
+            DemoStaff("admin-leipzig", "Administration (Leipzig)", None, ("staff", "admin")),
+        ),
+        website="https://jobcenter-leipzig.demo.ozgflow.invalid",
+        colour_primary="#00557f",
+        colour_accent="#f29400",
+        mailbox_response_days=3,
     ),
     DemoJobcenter(
         id="jc-dortmund",
@@ -114,6 +188,13 @@ JOBCENTERS: tuple[DemoJobcenter, ...] = (
         areas=("44135", "44137", "44139", "44141", "44143", "44145", "44147", "44149"),
         teams=_SPLIT_TEAMS,
         rules=_SPLIT_BY_DIGIT,
+        topics=_SPLIT_TOPICS,
+        staff=_split_staff("dortmund"),
+        website="https://jobcenter-dortmund.demo.ozgflow.invalid",
+        colour_primary="#005a3c",
+        colour_accent="#c8102e",
+        mailbox_state="pilot",
+        mailbox_auto_reply=_AUTO_REPLY,
     ),
     DemoJobcenter(
         id="jc-bremen",
@@ -127,6 +208,20 @@ JOBCENTERS: tuple[DemoJobcenter, ...] = (
         areas=("28195", "28197", "28199", "28201", "28203", "28205", "28207", "28209", "28211", "28213"),
         teams={"leistung": "Team Leistung", "veraenderungen": "Team Veränderungsmitteilungen"},
         rules=(DemoRule(team="veraenderungen", priority=10, service="vaem"), DemoRule(team="leistung", priority=100)),
+        topics=(
+            DemoTopic("geldleistungen", "Fragen zu Geldleistungen", "leistung"),
+            DemoTopic("veraenderungen", "Veränderungen mitteilen", "veraenderungen"),
+        ),
+        staff=(
+            DemoStaff("sb-bremen-1", "Sachbearbeitung Leistung (Bremen)", "leistung", ("staff",)),
+            DemoStaff("sb-bremen-vm", "Sachbearbeitung Veränderungen (Bremen)", "veraenderungen", ("staff",)),
+            DemoStaff("ez-bremen", "Eingangszone (Bremen)", None, ("staff", "intake")),
+            DemoStaff("admin-bremen", "Administration (Bremen)", None, ("staff", "admin")),
+        ),
+        website="https://jobcenter-bremen.demo.ozgflow.invalid",
+        colour_primary="#1d4f91",
+        colour_accent="#e2001a",
+        mailbox_response_days=4,
     ),
 )
 
@@ -136,6 +231,17 @@ CUSTOMERS: tuple[DemoCustomer, ...] = (
     DemoCustomer("kd-2001", "07301BG0003150", "Sabine", "Krüger", "Eisenbahnstraße 41", "04315", "Leipzig"),
     DemoCustomer("kd-3001", "33501BG0077123", "Mehmet", "Demir", "Mallinckrodtstraße 210", "44147", "Dortmund"),
     DemoCustomer("kd-4001", "21401BG0020406", "Lena", "Hoffmann", "Am Wall 150", "28195", "Bremen"),
+    DemoCustomer(
+        "kd-1003",
+        "96101BG0051234",
+        "Erika",
+        "Papier",
+        "Chausseestraße 5",
+        "10115",
+        "Berlin",
+        online_account=False,
+        note="known only from paper: no online account, so no Postfach",
+    ),
     DemoCustomer(
         "kd-9001",
         "99999BG0000001",

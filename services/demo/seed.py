@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from services.demo.data import CUSTOMERS, JOBCENTERS
-from services.store.models import Customer, Jobcenter, JobcenterArea, RoutingRule, Team
+from services.store.models import Customer, Jobcenter, JobcenterArea, MailboxTopic, RoutingRule, StaffMember, Team
 
 
 def seed_demo_data(session: Session) -> dict[str, int]:
@@ -21,6 +21,13 @@ def seed_demo_data(session: Session) -> dict[str, int]:
                 city=jc.city,
                 email=jc.email,
                 phone=jc.phone,
+                website=jc.website,
+                opening_hours=list(jc.opening_hours),
+                colour_primary=jc.colour_primary,
+                colour_accent=jc.colour_accent,
+                mailbox_state=jc.mailbox_state,
+                mailbox_response_days=jc.mailbox_response_days,
+                mailbox_auto_reply=jc.mailbox_auto_reply,
             )
         )
         session.flush()
@@ -41,6 +48,25 @@ def seed_demo_data(session: Session) -> dict[str, int]:
                     bg_digit_max=rule.bg_digits[1] if rule.bg_digits else None,
                 )
             )
+        session.flush()
+        for position, topic in enumerate(jc.topics):
+            existing = session.scalar(
+                select(MailboxTopic).where(MailboxTopic.jobcenter_id == jc.id, MailboxTopic.key == topic.key)
+            )
+            row = existing or MailboxTopic(jobcenter_id=jc.id, key=topic.key)
+            row.title, row.team_id, row.position, row.active = topic.title, f"{jc.id}/{topic.team}", position, True
+            session.add(row)
+        for member in jc.staff:
+            session.merge(
+                StaffMember(
+                    id=member.id,
+                    jobcenter_id=jc.id,
+                    team_id=f"{jc.id}/{member.team}" if member.team else None,
+                    display_name=member.name,
+                    roles=list(member.roles),
+                    active=True,
+                )
+            )
     for c in CUSTOMERS:
         session.merge(
             Customer(
@@ -52,6 +78,11 @@ def seed_demo_data(session: Session) -> dict[str, int]:
                 postal_code=c.postal_code,
                 city=c.city,
                 email=c.email,
+                online_account=c.online_account,
             )
         )
-    return {"jobcenters": len(JOBCENTERS), "customers": len(CUSTOMERS)}
+    return {
+        "jobcenters": len(JOBCENTERS),
+        "customers": len(CUSTOMERS),
+        "staff": sum(len(jc.staff) for jc in JOBCENTERS),
+    }

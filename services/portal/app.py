@@ -6,16 +6,35 @@ from fastapi import FastAPI
 
 from connectors.sdk.registry import ConnectorRegistry
 from roadmap.model import load_roadmap
+from services.efile.store import EFileStore, efile_store_from_url
 from services.identity.dev_issuer import DevIssuer, dev_issuer_for
 from services.identity.verifier import TokenVerifier
 from services.portal.deps import PortalContext
 from services.portal.errors import install_error_handlers
-from services.portal.routes import dev, drafts, health, inbound, mailbox, ops, services, submissions
+from services.portal.routes import (
+    dev,
+    drafts,
+    health,
+    inbound,
+    info,
+    mailbox,
+    mailbox_admin,
+    ops,
+    services,
+    staff,
+    submissions,
+)
 from services.settings import Settings
 from services.store.db import Database
 
 
-def create_app(settings: Settings, *, db: Database | None = None, registry: ConnectorRegistry | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    registry: ConnectorRegistry | None = None,
+    efile: EFileStore | None = None,
+) -> FastAPI:
     db = db or Database(settings.resolved_database_url)
     registry = registry if registry is not None else ConnectorRegistry.from_entry_points()
     dev_issuer: DevIssuer | None = None
@@ -41,6 +60,7 @@ def create_app(settings: Settings, *, db: Database | None = None, registry: Conn
         verifier=verifier,
         dev_issuer=dev_issuer,
         roadmap=load_roadmap(settings.roadmap_path),
+        efile=efile or efile_store_from_url(settings.resolved_efile_url),
     )
     install_error_handlers(app)
     app.include_router(health.router)
@@ -48,8 +68,11 @@ def create_app(settings: Settings, *, db: Database | None = None, registry: Conn
     app.include_router(submissions.router)
     app.include_router(drafts.router)
     app.include_router(mailbox.router)
+    app.include_router(mailbox_admin.router)
     app.include_router(inbound.router)
     app.include_router(ops.router)
+    app.include_router(staff.router)
+    app.include_router(info.router)
     if settings.dev_mode and dev_issuer is not None:
         app.include_router(dev.router)
         app.include_router(dev.issuer_router)

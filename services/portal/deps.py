@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 from connectors.sdk import Connector
 from connectors.sdk.registry import ConnectorRegistry, UnknownService
 from roadmap.model import Roadmap
+from services.efile.store import EFileStore
 from services.identity.dev_issuer import DevIssuer
 from services.identity.verifier import InvalidToken, Principal, TokenVerifier
 from services.portal.errors import ApiError
 from services.settings import Settings
 from services.store.db import Database
-from services.store.models import Customer
+from services.store.models import Customer, Jobcenter, StaffMember
 
 
 @dataclass
@@ -32,6 +33,8 @@ class PortalContext:
     dev_issuer: DevIssuer | None
     roadmap: Roadmap
     """Parsed once at start-up (a broken roadmap.yaml stops the portal); run-time changes go through promote."""
+    efile: EFileStore
+    """Where uploads (Postfach attachments, paper scans) go; the same e-file the pipeline writes."""
 
 
 def get_context(request: Request) -> PortalContext:
@@ -58,7 +61,12 @@ def get_roadmap(ctx: ContextDep) -> Roadmap:
     return ctx.roadmap
 
 
+def get_efile(ctx: ContextDep) -> EFileStore:
+    return ctx.efile
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+EFileDep = Annotated[EFileStore, Depends(get_efile)]
 RoadmapDep = Annotated[Roadmap, Depends(get_roadmap)]
 RegistryDep = Annotated[ConnectorRegistry, Depends(get_registry)]
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -119,7 +127,56 @@ def get_current_operator(ctx: ContextDep, request: Request, credentials: BearerD
     return principal
 
 
+STAFF_COOKIE = "ozgflow_staff"
+"""Cookie carrying a staff member's token for the staff pages (scoped to /staff)."""
+
+
+@dataclass(frozen=True)
+class StaffIdentity:
+    """A signed-in staff member and the jobcenter they work for (tenancy from our table, not the token)."""
+
+    member: StaffMember
+    jobcenter: Jobcenter
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(map(str, self.member.roles))
+
+
+def staff_from_token(ctx: PortalContext, session: Session, token: str | None) -> StaffIdentity:
+    """401 without a valid token; 403 unless it belongs to an active staff member of a jobcenter."""
+    principal = verify_token(ctx, token)
+    if "staff" not in principal.roles:
+        raise ApiError(403, "forbidden", "Dieser Bereich ist den Mitarbeitenden der Jobcenter vorbehalten.")
+    member = session.get(StaffMember, principal.subject)
+    if member is None or not member.active:
+        raise ApiError(403, "unknown_staff", "Zu diesem Token gibt es kein aktives Mitarbeiterkonto.")
+    jobcenter = session.get(Jobcenter, member.jobcenter_id)
+    assert jobcenter is not None  # foreign key
+    return StaffIdentity(member=member, jobcenter=jobcenter)
+
+
+def get_current_staff(ctx: ContextDep, session: SessionDep, request: Request, credentials: BearerDep) -> StaffIdentity:
+    """A staff member from the bearer header or the staff pages' cookie."""
+    token = credentials.credentials if credentials else request.cookies.get(STAFF_COOKIE)
+    return staff_from_token(ctx, session, token)
+
+
+def require_staff_role(role: str):  # type: ignore[no-untyped-def]
+    """A dependency admitting staff that hold ``role`` (``staff``, ``intake`` or ``admin``)."""
+
+    def dependency(staff: Annotated[StaffIdentity, Depends(get_current_staff)]) -> StaffIdentity:
+        if role not in staff.roles:
+            raise ApiError(403, "forbidden", f"Dafür ist die Rolle '{role}' im Jobcenter nötig.")
+        return staff
+
+    return dependency
+
+
 CurrentCustomer = Annotated[Customer, Depends(get_current_customer)]
+CurrentStaff = Annotated[StaffIdentity, Depends(get_current_staff)]
+IntakeClerk = Annotated[StaffIdentity, Depends(require_staff_role("intake"))]
+JobcenterAdmin = Annotated[StaffIdentity, Depends(require_staff_role("admin"))]
 CurrentOperator = Annotated[Principal, Depends(get_current_operator)]
 OptionalCustomer = Annotated[Customer | None, Depends(get_optional_customer)]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -55,6 +55,19 @@ class Jobcenter(Base):
     city: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str] = mapped_column(String(50))
+    # Identity (principle 7): shown on every page, PDF and message the jobcenter sends.
+    website: Mapped[str | None] = mapped_column(String(200))
+    opening_hours: Mapped[list[Any]] = mapped_column(JsonDocument, default=list)
+    """Lines like ``{"days": "Mo–Fr", "hours": "08:00–12:30"}``."""
+    colour_primary: Mapped[str] = mapped_column(String(7), default="#1d4f91")
+    colour_accent: Mapped[str] = mapped_column(String(7), default="#e2001a")
+    # The jobcenter's own Postfach configuration.
+    mailbox_state: Mapped[str] = mapped_column(String(8), default="live")
+    """``off`` (no Postfach: receipts only by letter), ``pilot`` or ``live``."""
+    mailbox_response_days: Mapped[int] = mapped_column(Integer, default=5)
+    """Working days within which the jobcenter promises to answer a customer's message."""
+    mailbox_auto_reply: Mapped[str | None] = mapped_column(Text)
+    """Sent once per new thread started by a customer; None sends none."""
 
 
 class JobcenterArea(Base):
@@ -103,6 +116,25 @@ class Customer(Base):
     postal_code: Mapped[str] = mapped_column(String(5))
     city: Mapped[str] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(200))
+    online_account: Mapped[bool] = mapped_column(Boolean, default=True)
+    """False for someone known only from paper: nothing is shown online until they sign in."""
+
+
+class StaffMember(Base):
+    """Jobcenter staff as the platform knows them; the token's subject is the id.
+
+    Tenancy comes from this row, never from token claims alone: staff see their jobcenter's data only.
+    ``roles``: ``staff`` (team inbox), ``intake`` (paper channel), ``admin`` (jobcenter configuration).
+    """
+
+    __tablename__ = "staff_members"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    jobcenter_id: Mapped[str] = mapped_column(ForeignKey("jobcenters.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"))
+    display_name: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[list[Any]] = mapped_column(JsonDocument, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class Submission(Base):
@@ -134,6 +166,12 @@ class Submission(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The jobcenter's own work on it (staff workspace), independent of the pipeline's status.
+    work_state: Mapped[str] = mapped_column(String(16), default="open")
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    processed_by: Mapped[str | None] = mapped_column(String(100))
+    traceparent: Mapped[str | None] = mapped_column(String(55))
+    """W3C trace context of the accepting request, so the worker continues the submission's trace."""
 
 
 class OutboxEntry(Base):
@@ -172,6 +210,59 @@ class StageResult(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reference: Mapped[str | None] = mapped_column(String(500))
     error: Mapped[str | None] = mapped_column(Text)
+    flow_run_id: Mapped[str | None] = mapped_column(String(36))
+    task_run_id: Mapped[str | None] = mapped_column(String(36))
+    """Prefect runs of the last attempt, linked from the operators' timeline."""
+
+
+class SubmissionEvent(Base):
+    """What people did with a submission (reassigned, processed, replied, retried, keyed in from paper).
+
+    ``detail`` holds ids and codes only: operators read this history too.
+    """
+
+    __tablename__ = "submission_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    detail: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+
+
+class MailboxTopic(Base):
+    """A topic a jobcenter offers in its Postfach, routed to one of its teams."""
+
+    __tablename__ = "mailbox_topics"
+    __table_args__ = (UniqueConstraint("jobcenter_id", "key", name="uq_mailbox_topic_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    jobcenter_id: Mapped[str] = mapped_column(ForeignKey("jobcenters.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    position: Mapped[int] = mapped_column(Integer, default=100)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class MailboxThread(Base):
+    """A conversation between one customer and their jobcenter on one topic or submission."""
+
+    __tablename__ = "mailbox_threads"
+    __table_args__ = (Index("ix_mailbox_threads_inbox", "jobcenter_id", "team_id", "last_message_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    jobcenter_id: Mapped[str] = mapped_column(ForeignKey("jobcenters.id"))
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("mailbox_topics.id"))
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"))
+    submission_id: Mapped[str | None] = mapped_column(ForeignKey("submissions.id"))
+    subject: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    """``open`` while the jobcenter has something to do, ``processed`` when staff marked it done."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_message_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class MailboxMessage(Base):
@@ -189,6 +280,56 @@ class MailboxMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the recipient read it: the customer for the jobcenter's messages, staff for the customer's."""
+    thread_id: Mapped[str | None] = mapped_column(
+        ForeignKey("mailbox_threads.id", name="fk_mailbox_messages_thread"), index=True
+    )
+    sender: Mapped[str] = mapped_column(String(16), default="jobcenter")
+    """``jobcenter`` (staff or the platform on its behalf) or ``customer``."""
+    author_id: Mapped[str | None] = mapped_column(String(100))
+    """The staff member who wrote a reply; None for the platform's own messages and the customer's."""
+
+
+class Document(Base):
+    """A file in the e-file: a scanned paper form, a Postfach attachment, a supporting document.
+
+    The bytes live in the e-file store under ``storage_key``; type and size were checked by content.
+    """
+
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    jobcenter_id: Mapped[str | None] = mapped_column(ForeignKey("jobcenters.id"))
+    submission_id: Mapped[str | None] = mapped_column(ForeignKey("submissions.id"), index=True)
+    message_id: Mapped[str | None] = mapped_column(ForeignKey("mailbox_messages.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EmailNotification(Base):
+    """ "A new message is waiting" for one message, sent by the workers over SMTP (never with content).
+
+    Written with the message in one transaction, so an SMTP outage delays notices but loses none.
+    """
+
+    __tablename__ = "email_notifications"
+    __table_args__ = (Index("ix_email_notifications_due", "state", "available_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[str] = mapped_column(ForeignKey("mailbox_messages.id", ondelete="CASCADE"), unique=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    state: Mapped[str] = mapped_column(String(16), default="ready")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    available_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class InboundItem(Base):

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from services.intake.routing import RoutingFailed, route
 from services.portal.deps import ContextDep, SessionDep
 from services.portal.errors import ApiError
-from services.store.models import Customer
+from services.store.models import Customer, StaffMember
 
 router = APIRouter(prefix="/api/v1/dev", tags=["development"])
 issuer_router = APIRouter(prefix="/dev-issuer", tags=["development"])
@@ -35,13 +35,24 @@ DEV_OPERATOR = "dev-operator"
 
 class TokenRequest(BaseModel):
     customer_id: str | None = Field(default=None, min_length=1, max_length=64)
-    role: Literal["customer", "operator"] = "customer"
+    staff_id: str | None = Field(default=None, min_length=1, max_length=100)
+    role: Literal["customer", "operator", "staff"] = "customer"
 
     @model_validator(mode="after")
-    def _customer_needs_id(self) -> TokenRequest:
+    def _subject_given(self) -> TokenRequest:
         if self.role == "customer" and self.customer_id is None:
             raise ValueError("customer_id is required for a customer token")
+        if self.role == "staff" and self.staff_id is None:
+            raise ValueError("staff_id is required for a staff token (GET /api/v1/dev/staff lists them)")
         return self
+
+
+class DemoStaffView(BaseModel):
+    id: str
+    name: str
+    jobcenter_id: str
+    team_id: str | None
+    roles: list[str]
 
 
 class TokenResponse(BaseModel):
@@ -71,11 +82,30 @@ def demo_customers(session: SessionDep) -> list[DemoCustomerView]:
     return views
 
 
+@router.get("/staff", response_model=list[DemoStaffView])
+def demo_staff(session: SessionDep) -> list[DemoStaffView]:
+    return [
+        DemoStaffView(id=m.id, name=m.display_name, jobcenter_id=m.jobcenter_id, team_id=m.team_id, roles=m.roles)
+        for m in session.scalars(select(StaffMember).order_by(StaffMember.id))
+    ]
+
+
+def staff_token_claims(member: StaffMember) -> dict[str, Any]:
+    """Claims an organisation's identity provider would send; the portal still trusts only its table."""
+    return {"jobcenter_id": member.jobcenter_id, "name": member.display_name}
+
+
 @router.post("/token", response_model=TokenResponse)
 def dev_token(body: TokenRequest, ctx: ContextDep, session: SessionDep) -> TokenResponse:
     assert ctx.dev_issuer is not None
     if body.role == "operator":
         token = ctx.dev_issuer.mint(DEV_OPERATOR, roles=["operator"])
+        return TokenResponse(access_token=token, expires_in=ctx.dev_issuer.ttl_seconds)
+    if body.role == "staff":
+        member = session.get(StaffMember, body.staff_id)
+        if member is None:
+            raise ApiError(404, "unknown_staff", f"'{body.staff_id}' gibt es nicht. GET /api/v1/dev/staff listet alle.")
+        token = ctx.dev_issuer.mint(member.id, roles=["staff"], extra=staff_token_claims(member))
         return TokenResponse(access_token=token, expires_in=ctx.dev_issuer.ttl_seconds)
     assert body.customer_id is not None
     if session.get(Customer, body.customer_id) is None:

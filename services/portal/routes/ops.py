@@ -8,12 +8,10 @@ to the same page without the token in the address. Issue 8 replaces this with a 
 from __future__ import annotations
 
 import time
-from functools import cache
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from services.portal.deps import (
     OPS_COOKIE,
@@ -26,14 +24,10 @@ from services.portal.deps import (
 )
 from services.portal.errors import ApiError
 from services.portal.rollout import unlisted_state
+from services.portal.templates_env import templates
 from services.rollout.matrix import build_matrix
 
 router = APIRouter(prefix="/ops", tags=["operators"], include_in_schema=True)
-
-
-@cache
-def _templates() -> Environment:
-    return Environment(loader=PackageLoader("services.portal", "templates"), autoescape=select_autoescape())
 
 
 def _token_to_cookie(ctx: ContextDep, request: Request, token: str | None = Query(default=None)) -> Response | None:
@@ -71,7 +65,7 @@ def roadmap_page(
     get_current_operator(ctx, request, credentials)  # after the hand-off: a ?token= link has no cookie yet
     matrix = build_matrix(session, roadmap=ctx.roadmap, registry=registry, unlisted=unlisted_state(ctx))
     html = (
-        _templates()
+        templates()
         .get_template("ops_roadmap.html.j2")
         .render(roadmap=ctx.roadmap, matrix=matrix, unlisted=unlisted_state(ctx).value)
     )
