@@ -7,6 +7,9 @@ back without counting an attempt, and the worker waits before trying again.
 
 Between batches the worker also runs the periodic maintenance it is given (reminders and expiry of
 inbound items' response deadlines): plain database work, idempotent, safe to run on every worker.
+
+Its telemetry (``OZGFLOW_OTEL_*``, docs/telemetry.md) traces every submission's attempt and stage and
+reports the stage metrics and the outbox backlog gauges.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from flows.pipeline import build_pipeline_flow, flow_run_name, tags_for
 from services.pipeline.runner import PipelineRunner
 from services.settings import Settings
 from services.store import outbox
+from services.telemetry import Telemetry, disabled_telemetry, telemetry_from_settings
+from services.telemetry.backlog import backlog
 from services.transfer.backoff import Backoff
 
 log = logging.getLogger("ozgflow.worker")
@@ -51,13 +56,16 @@ class PipelineWorker:
         orchestration_backoff: Backoff | None = None,
         maintenance: Callable[[], object] | None = None,
         maintenance_interval_seconds: float = 60.0,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.runner = runner
         self.batch_size = batch_size
         self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds
         self.worker_id = worker_id or new_worker_id()
-        self.flow: Flow[..., Any] = build_pipeline_flow(runner, concurrency=concurrency)
+        self.telemetry = telemetry or disabled_telemetry("worker")
+        self.telemetry.metrics.watch_backlog(functools.partial(backlog, runner.db))
+        self.flow: Flow[..., Any] = build_pipeline_flow(runner, concurrency=concurrency, telemetry=self.telemetry)
         self._orchestration_backoff = orchestration_backoff or Backoff(1.0, 30.0)
         self._orchestration_failures = 0
         self.maintenance = maintenance
@@ -136,19 +144,28 @@ class PipelineWorker:
 
 
 def worker_from_settings(
-    settings: Settings, *, runner: PipelineRunner | None = None, worker_id: str | None = None
+    settings: Settings,
+    *,
+    runner: PipelineRunner | None = None,
+    worker_id: str | None = None,
+    telemetry: Telemetry | None = None,
 ) -> PipelineWorker:
-    """The worker as configured by ``OZGFLOW_WORKER_*``, ``OZGFLOW_LEASE_SECONDS`` and
-    ``OZGFLOW_INBOUND_DEADLINE_INTERVAL_SECONDS`` (reminders and expiry of inbound items)."""
+    """The worker as configured by ``OZGFLOW_WORKER_*``, ``OZGFLOW_LEASE_SECONDS``,
+    ``OZGFLOW_INBOUND_DEADLINE_INTERVAL_SECONDS`` (reminders and expiry of inbound items) and ``OZGFLOW_OTEL_*``
+    (``telemetry`` overrides the latter; a given ``runner`` brings its own back-office clients)."""
     from services.maintenance import run_maintenance
 
+    telemetry = telemetry or telemetry_from_settings(settings, component="worker")
     if runner is None:
         from connectors.sdk.registry import ConnectorRegistry
         from services.pipeline.assembly import build_runner
         from services.store.db import Database
 
         runner = build_runner(
-            settings, db=Database(settings.resolved_database_url), registry=ConnectorRegistry.from_entry_points()
+            settings,
+            db=Database(settings.resolved_database_url),
+            registry=ConnectorRegistry.from_entry_points(),
+            telemetry=telemetry,
         )
     return PipelineWorker(
         runner,
@@ -159,4 +176,5 @@ def worker_from_settings(
         worker_id=worker_id,
         maintenance=functools.partial(run_maintenance, runner.db, runner.registry, settings),
         maintenance_interval_seconds=settings.inbound_deadline_interval_seconds,
+        telemetry=telemetry,
     )

@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from connectors.sdk.registry import ConnectorRegistry
 from services.inbound.deadlines import run_deadlines
+from services.mailbox.sender import send_due_notifications
 from services.settings import Settings
 from services.store.db import Database
 
 
 def run_maintenance(db: Database, registry: ConnectorRegistry, settings: Settings) -> dict[str, int]:
-    """Reminders and expiry of inbound items' response deadlines."""
+    """Reminders and expiry of inbound items' response deadlines, then the notification e-mails that are due
+    (after the deadlines, so a reminder written now is announced in the same pass)."""
     report = run_deadlines(db, registry)
-    return {"reminded": report.reminded, "expired": report.expired}
+    notices = send_due_notifications(db, settings)
+    return {
+        "reminded": report.reminded,
+        "expired": report.expired,
+        "notified": notices.sent,
+        "notifications_retrying": notices.retrying,
+        "notifications_failed": notices.failed,
+    }

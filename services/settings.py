@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=32, description="Pipeline worker processes started by `ozgflow up`.")
     simulator_port: int = 8100
     public_url: str = Field(default="", description="Base URL clients use to reach the portal.")
+    prefect_url: str = Field(
+        default="",
+        description="Prefect API the platform uses when Prefect runs elsewhere (default: the server `ozgflow up` "
+        "starts, http://HOST:PREFECT_PORT/api); workers use it unless PREFECT_API_URL is set.",
+    )
     prefect_ui_url: str = Field(default="", description="Base URL of the Prefect UI operators open (default: local).")
 
     # Authentication (OIDC-ready: production sets issuer, audience and jwks_url).
@@ -104,7 +109,10 @@ class Settings(BaseSettings):
         description="Where spans and metrics go: none, console, otlp (see otel_endpoint) or memory (tests).",
     )
     otel_endpoint: str = Field(default="", description="OTLP/HTTP endpoint, e.g. http://otel-collector:4318.")
-    otel_service_name: str = Field(default="ozgflow", description="service.name of this process's telemetry.")
+    otel_service_name: str = Field(
+        default="ozgflow",
+        description="Prefix of service.name (<name>-portal, -worker, -simulator); also service.namespace.",
+    )
 
     # Pipeline workers.
     worker_batch_size: int = Field(default=20, ge=1)
@@ -186,7 +194,7 @@ class Settings(BaseSettings):
 
     @property
     def prefect_api_url(self) -> str:
-        return f"http://{self.host}:{self.prefect_port}/api"
+        return self.prefect_url or f"http://{self.host}:{self.prefect_port}/api"
 
     @property
     def resolved_prefect_ui_url(self) -> str:

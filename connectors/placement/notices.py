@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from connectors.placement.legal import RECHTSFOLGENBELEHRUNG
 from connectors.placement.offer import PlacementOffer
 from connectors.sdk import InboundNoticeContext, InboundSpec, ReceiptText
+from connectors.sdk.documents import jobcenter_signature
 from connectors.sdk.fields import format_date, format_datetime
 
 DEFAULT_RESPONSE_DAYS = 14
@@ -59,13 +60,7 @@ def offer_rows(offer: PlacementOffer) -> list[tuple[str, str]]:
 
 
 def _closing(ctx: InboundNoticeContext) -> str:
-    jc = ctx.jobcenter
-    return (
-        "Bei Fragen erreichen Sie uns unter Angabe der Nummer des Vermittlungsvorschlags:\n"
-        f"{jc.name}, {jc.street}, {jc.postal_code} {jc.city}\n"
-        f"Telefon {jc.phone}, E-Mail {jc.email}\n\n"
-        f"Mit freundlichen Grüßen\n{jc.name}"
-    )
+    return jobcenter_signature(ctx.jobcenter, reference="der Nummer des Vermittlungsvorschlags")
 
 
 def _how_to_answer(offer: PlacementOffer, due: str) -> str:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 if TYPE_CHECKING:
     from connectors.sdk.inbound import InboundSpec
 
-SDK_VERSION = "1.0"
+SDK_VERSION = "1.1"
 """The contract's version. A connector declares the major version it was written for in
 ``sdk_version``; the registry refuses connectors written for another major version."""
 
@@ -64,9 +64,18 @@ class CustomerSummary:
         return f"{self.given_name} {self.family_name}"
 
 
+DEFAULT_COLOUR_PRIMARY = "#1d4f91"
+"""A jobcenter's colours when it has none (or an inaccessible one): white text on it has 8.1:1 contrast."""
+DEFAULT_COLOUR_ACCENT = "#e2001a"
+
+
 @dataclass(frozen=True)
 class JobcenterSummary:
-    """The responsible jobcenter as it presents itself (name and contact on every document)."""
+    """The responsible jobcenter as it presents itself: name, address, contact and colours on every document.
+
+    The identity fields after ``phone`` have defaults so connector tests written against SDK 1.0 still build it;
+    the platform always fills them, with colours already checked for contrast (white text on the primary).
+    """
 
     jobcenter_id: str
     name: str
@@ -75,6 +84,11 @@ class JobcenterSummary:
     city: str
     email: str
     phone: str
+    website: str | None = None
+    opening_hours: tuple[tuple[str, str], ...] = ()
+    """(days, hours) lines, e.g. ``("Mo, Di, Fr", "08:00–12:30")``."""
+    colour_primary: str = DEFAULT_COLOUR_PRIMARY
+    colour_accent: str = DEFAULT_COLOUR_ACCENT
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from connectors.sdk.contract import DocumentSection, ServiceForm, SubmissionContext
+from connectors.sdk.contract import DocumentSection, JobcenterSummary, ServiceForm, SubmissionContext
 from connectors.sdk.fields import format_datetime
 
 FormT = TypeVar("FormT", bound=ServiceForm)
@@ -35,6 +35,7 @@ def applicant_section(ctx: SubmissionContext, title: str = "Antragsteller/in und
             ("Jobcenter", jobcenter.name),
             ("Anschrift des Jobcenters", f"{jobcenter.street}, {jobcenter.postal_code} {jobcenter.city}"),
             ("Kontakt", f"Telefon {jobcenter.phone}, E-Mail {jobcenter.email}"),
+            *([("Internet", jobcenter.website)] if jobcenter.website else []),
             ("Zuständiges Team", ctx.team_name),
             ("Eingangsnummer", ctx.receipt_number),
             ("Eingegangen am", format_datetime(ctx.submitted_at)),
@@ -65,6 +66,36 @@ def handover_header(ctx: SubmissionContext, procedure: str) -> dict[str, Any]:
     }
 
 
+def opening_hours_text(jobcenter: JobcenterSummary) -> str:
+    """``Mo, Di, Fr 08:00–12:30; Do 08:00–18:00``, or empty when the jobcenter has published none."""
+    return "; ".join(f"{days} {hours}" for days, hours in jobcenter.opening_hours)
+
+
+def jobcenter_contact_lines(jobcenter: JobcenterSummary) -> list[str]:
+    """Address, telephone, e-mail, website and opening hours: how a customer reaches this jobcenter."""
+    lines = [
+        f"{jobcenter.name}, {jobcenter.street}, {jobcenter.postal_code} {jobcenter.city}",
+        f"Telefon {jobcenter.phone}, E-Mail {jobcenter.email}",
+    ]
+    if jobcenter.website:
+        lines.append(f"Internet: {jobcenter.website}")
+    if jobcenter.opening_hours:
+        lines.append(f"Öffnungszeiten: {opening_hours_text(jobcenter)}")
+    return lines
+
+
+def jobcenter_signature(jobcenter: JobcenterSummary, *, reference: str = "der Eingangsnummer") -> str:
+    """The closing every message from the jobcenter ends with: how to reach it, then its name.
+
+    ``reference`` completes "Bei Fragen erreichen Sie uns unter Angabe …" (what to quote when calling).
+    """
+    contact = "\n".join(jobcenter_contact_lines(jobcenter))
+    return (
+        f"Bei Fragen erreichen Sie uns unter Angabe {reference}:\n{contact}\n\n"
+        f"Mit freundlichen Grüßen\n{jobcenter.name}"
+    )
+
+
 def receipt_letter(ctx: SubmissionContext, *, filed: str, summary: str, next_steps: list[str]) -> str:
     """The receipt as a letter from the jobcenter: what arrived when, its receipt number, what happens next.
 
@@ -79,8 +110,5 @@ def receipt_letter(ctx: SubmissionContext, *, filed: str, summary: str, next_ste
         f"BG-Nummer: {ctx.customer.bg_number}\n\n"
         f"{summary.rstrip()}\n\n"
         f"So geht es weiter:\n{steps}\n"
-        "Bei Fragen erreichen Sie uns unter Angabe der Eingangsnummer:\n"
-        f"{jobcenter.name}, {jobcenter.street}, {jobcenter.postal_code} {jobcenter.city}\n"
-        f"Telefon {jobcenter.phone}, E-Mail {jobcenter.email}\n\n"
-        f"Mit freundlichen Grüßen\n{jobcenter.name}"
+        f"{jobcenter_signature(jobcenter)}"
     )

@@ -107,6 +107,7 @@ def simulator(
     """Run the back-office simulators: ALLEGRO at /, VerBIS under /verbis; faults at /_simulator/faults."""
     import uvicorn
 
+    from services.telemetry import telemetry_from_settings
     from services.transfer.placement_simulator import OfferPusher, create_simulator_process_app
     from services.transfer.simulator import Faults, SimulatorState
 
@@ -115,7 +116,9 @@ def simulator(
     pusher = OfferPusher(
         push_url or settings.resolved_simulator_push_url, push_api_key or settings.inbound_api_keys.get("verbis")
     )
-    app_ = create_simulator_process_app(state, pusher=pusher)
+    app_ = create_simulator_process_app(
+        state, pusher=pusher, telemetry=telemetry_from_settings(settings, component="simulator")
+    )
     uvicorn.run(app_, host=settings.host, port=port or settings.simulator_port, log_level="warning")
 
 

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -143,6 +144,18 @@ def _check_ports(settings: Settings) -> None:
             )
 
 
+def _start_mail_sink(settings: Settings, sinks: list[Any]) -> str:
+    """The development SMTP sink (only when no SMTP server is configured): mails land in data_dir/mail."""
+    if settings.smtp_host:
+        return f"using {settings.smtp_host}:{settings.smtp_port}"
+    if _port_in_use(settings.resolved_smtp_host, settings.smtp_port):
+        return f"skipped: port {settings.smtp_port} is in use (notifications wait; see OZGFLOW_SMTP_PORT)"
+    from services.mailbox.dev_sink import start_dev_sink
+
+    sinks.append(start_dev_sink(settings.resolved_smtp_host, settings.smtp_port, settings.data_dir.resolve() / "mail"))
+    return f"{settings.resolved_smtp_host}:{settings.smtp_port}"
+
+
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -184,8 +197,10 @@ def run_stack(settings: Settings) -> int:
         f"ozgflow — starting the platform on {'embedded defaults' if embedded else 'configured backends'}", bold=True
     )
     started: list[Component] = []
+    sinks: list[Any] = []
     try:
         _step("database migrations and demo data", lambda: _prepare(settings))
+        _step("mail sink (SMTP)", lambda: _start_mail_sink(settings, sinks))
         for c in components:
 
             def start(c: Component = c) -> str:
@@ -197,7 +212,7 @@ def run_stack(settings: Settings) -> int:
                 return _wait_healthy(c) if c.health_url else "started"
 
             _step(f"{c.name}", start)
-        _banner(settings)
+        _banner(settings, mail_sink=bool(sinks))
         while True:
             for c in started:
                 assert c.process is not None
@@ -215,10 +230,12 @@ def run_stack(settings: Settings) -> int:
         return 1
     finally:
         _stop(started)
+        for sink in sinks:
+            sink.stop()
         typer.echo("all components stopped")
 
 
-def _banner(settings: Settings) -> None:
+def _banner(settings: Settings, *, mail_sink: bool = False) -> None:
     portal = settings.resolved_public_url
     example = settings.data_dir / "examples" / "wba.json"
     typer.echo("")
@@ -227,6 +244,9 @@ def _banner(settings: Settings) -> None:
     typer.echo(f"  flow dashboard      http://{settings.host}:{settings.prefect_port}")
     typer.echo(f"  back-office sim.    {settings.resolved_allegro_url}   faults: /_simulator/faults")
     typer.echo(f"  placement (VerBIS)  {settings.resolved_verbis_url}   push offers: /_simulator/offers")
+    if mail_sink:
+        mail = settings.data_dir.resolve() / "mail"
+        typer.echo(f"  mail sink (SMTP)    {settings.resolved_smtp_host}:{settings.smtp_port}   e-mails: {mail}/*.eml")
     typer.echo(f"  data                {settings.data_dir.resolve()}")
     typer.echo("")
     typer.echo("File a continuation application (WBA) as demo customer kd-1001 (Anna Schmidt, Berlin Mitte):")

@@ -226,10 +226,28 @@ JOBCENTERS: tuple[DemoJobcenter, ...] = (
 )
 
 CUSTOMERS: tuple[DemoCustomer, ...] = (
-    DemoCustomer("kd-1001", "96101BG0012342", "Anna", "Schmidt", "Invalidenstraße 12", "10115", "Berlin"),
+    DemoCustomer(
+        "kd-1001",
+        "96101BG0012342",
+        "Anna",
+        "Schmidt",
+        "Invalidenstraße 12",
+        "10115",
+        "Berlin",
+        "anna.schmidt@example.org",
+    ),
     DemoCustomer("kd-1002", "96101BG0048817", "Jürgen", "Weiß", "Müllerstraße 80", "13349", "Berlin"),
     DemoCustomer("kd-2001", "07301BG0003150", "Sabine", "Krüger", "Eisenbahnstraße 41", "04315", "Leipzig"),
-    DemoCustomer("kd-3001", "33501BG0077123", "Mehmet", "Demir", "Mallinckrodtstraße 210", "44147", "Dortmund"),
+    DemoCustomer(
+        "kd-3001",
+        "33501BG0077123",
+        "Mehmet",
+        "Demir",
+        "Mallinckrodtstraße 210",
+        "44147",
+        "Dortmund",
+        "m.demir@example.org",
+    ),
     DemoCustomer("kd-4001", "21401BG0020406", "Lena", "Hoffmann", "Am Wall 150", "28195", "Bremen"),
     DemoCustomer(
         "kd-1003",

@@ -6,11 +6,19 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from services.demo.data import CUSTOMERS, JOBCENTERS
+from services.portal.branding import colour_problems
 from services.store.models import Customer, Jobcenter, JobcenterArea, MailboxTopic, RoutingRule, StaffMember, Team
+
+
+class DemoDataInvalid(ValueError):
+    """Demo data that would break a promise of the platform (e.g. unreadable jobcenter colours)."""
 
 
 def seed_demo_data(session: Session) -> dict[str, int]:
     for jc in JOBCENTERS:
+        problems = colour_problems(colour_primary=jc.colour_primary, colour_accent=jc.colour_accent)
+        if problems:
+            raise DemoDataInvalid(f"{jc.id}: " + "; ".join(p.message for p in problems))
         session.merge(
             Jobcenter(
                 id=jc.id,

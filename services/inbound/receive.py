@@ -36,7 +36,8 @@ class InboundRejected(Exception):
 @dataclass(frozen=True)
 class Received:
     item_id: str
-    mailbox_message_id: str
+    mailbox_message_id: str | None
+    """None when the jobcenter's Postfach is off or the customer has no online account (notice by letter)."""
     due_at: datetime | None
     created: bool
 
@@ -67,7 +68,6 @@ def _existing(
             409, "external_id_reused", "Diese Nummer wurde bereits für einen anderen Vorgang übermittelt."
         )
     message_id = message_id_for(session, notice_dedup_key(item.id))
-    assert message_id is not None  # written in the item's own transaction
     return Received(item_id=item.id, mailbox_message_id=message_id, due_at=item.due_at, created=False)
 
 

@@ -151,7 +151,10 @@ def accept_submission(
     idempotency_key: str | None,
     channel: str = "online",
     attach_to: str | None = None,
+    traceparent: str | None = None,
 ) -> Acceptance:
+    """Validate and store; ``traceparent`` (W3C trace context of the accepting request, if traced) is kept on the
+    submission so the pipeline continues that trace. A replayed submission keeps the trace it was accepted in."""
     form = validate_form(connector, payload)
     form_data = form.model_dump(mode="json")
     request_hash = _request_hash(connector.key, form_data, attach_to)
@@ -175,6 +178,7 @@ def accept_submission(
         created_at=now,
         updated_at=now,
         parent_submission_id=parent_id,
+        traceparent=traceparent,
     )
     try:
         with session.begin_nested():

@@ -97,7 +97,14 @@ def change_section(draft: Draft, *, connector: Connector, section: str, value: A
     draft.sections = {**draft.sections, section: CHANGED}
 
 
-def submit_draft(session: Session, draft: Draft, *, connector: Connector, idempotency_key: str | None) -> Acceptance:
+def submit_draft(
+    session: Session,
+    draft: Draft,
+    *,
+    connector: Connector,
+    idempotency_key: str | None,
+    traceparent: str | None = None,
+) -> Acceptance:
     if draft.submission_id is not None:
         submission = session.get(Submission, draft.submission_id)
         assert submission is not None
@@ -116,6 +123,7 @@ def submit_draft(session: Session, draft: Draft, *, connector: Connector, idempo
         customer_id=draft.customer_id,
         payload=draft.form_data,
         idempotency_key=idempotency_key,
+        traceparent=traceparent,
     )
     draft.submission_id = acceptance.submission.id
     return acceptance

@@ -1,19 +1,31 @@
-"""Mailbox stage: the receipt in the customer's Postfach, written at most once per submission."""
+"""Mailbox stage: the receipt in the submission's Postfach thread, written at most once per submission.
+
+The jobcenter's Postfach may be switched off, or the customer may have no online account (paper only):
+then the stage still succeeds — the receipt goes out by letter — and its reference says so.
+"""
 
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.mailbox.availability import reaches_customer
+from services.mailbox.threads import post_jobcenter_message, submission_thread
 from services.pipeline.job import StageJob
 from services.pipeline.stage import StageOutput
-from services.store.models import MailboxMessage
+from services.store.models import Customer, Jobcenter, Submission
+
+NO_MESSAGE_PREFIX = "no-postfach-message:"
 
 
 def receipt_dedup_key(submission_id: str) -> str:
     return f"receipt:{submission_id}"
+
+
+def _reaches_customer(session: Session, submission: Submission) -> bool:
+    jobcenter = session.get(Jobcenter, submission.jobcenter_id)
+    customer = session.get(Customer, submission.customer_id)
+    assert jobcenter is not None and customer is not None  # routed before this stage runs
+    return reaches_customer(jobcenter, customer)
 
 
 class MailboxStage:
@@ -26,20 +38,20 @@ class MailboxStage:
             reference=receipt_dedup_key(job.submission_id), data={"subject": text.subject, "body": text.body}
         )
 
-    def record(self, session: Session, job: StageJob, output: StageOutput) -> None:
-        ctx = job.require_context()
+    def record(self, session: Session, job: StageJob, output: StageOutput) -> str | None:
+        """Write the receipt; returns the reference to record when no message could be written
+        (``no-postfach-message:receipt:<id>``), None to keep perform's."""
+        submission = session.get(Submission, job.submission_id)
+        assert submission is not None  # the job was loaded from it
         key = receipt_dedup_key(job.submission_id)
-        if session.scalar(select(MailboxMessage.id).where(MailboxMessage.dedup_key == key)) is not None:
-            return
-        session.add(
-            MailboxMessage(
-                id=str(uuid.uuid4()),
-                customer_id=ctx.customer.customer_id,
-                jobcenter_id=ctx.jobcenter.jobcenter_id,
-                submission_id=job.submission_id,
-                dedup_key=key,
-                kind="receipt",
-                subject=output.data["subject"],
-                body=output.data["body"],
-            )
+        if not _reaches_customer(session, submission):
+            return f"{NO_MESSAGE_PREFIX}{key}"  # no empty thread either
+        message = post_jobcenter_message(
+            session,
+            thread=submission_thread(session, submission),
+            kind="receipt",
+            subject=output.data["subject"],
+            body=output.data["body"],
+            dedup_key=key,
         )
+        return None if message is not None else f"{NO_MESSAGE_PREFIX}{key}"

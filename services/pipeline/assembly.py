@@ -11,17 +11,20 @@ from services.pipeline.runner import PipelineRunner
 from services.pipeline.stages import STAGE_ORDER
 from services.settings import Settings
 from services.store.db import Database
+from services.telemetry import Telemetry
 from services.transfer.backoff import Backoff
 from services.transfer.client import SpecialistSystemClient
 from services.transfer.stage import TransferStage
 
 
-def specialist_system_clients(settings: Settings) -> dict[str, SpecialistSystemClient]:
-    """Back-office systems by the name connectors use in ``handover_system``."""
+def specialist_system_clients(
+    settings: Settings, *, telemetry: Telemetry | None = None
+) -> dict[str, SpecialistSystemClient]:
+    """Back-office systems by the name connectors use in ``handover_system``; each try a span of ``telemetry``."""
     return {
-        "allegro": SpecialistSystemClient.from_settings(settings),
+        "allegro": SpecialistSystemClient.from_settings(settings, telemetry=telemetry),
         "verbis": SpecialistSystemClient.from_settings(
-            settings, base_url=settings.resolved_verbis_url, system_name="VerBIS"
+            settings, base_url=settings.resolved_verbis_url, system_name="VerBIS", telemetry=telemetry
         ),
     }
 
@@ -33,12 +36,13 @@ def build_runner(
     registry: ConnectorRegistry,
     efile_store: EFileStore | None = None,
     clients: dict[str, SpecialistSystemClient] | None = None,
+    telemetry: Telemetry | None = None,
 ) -> PipelineRunner:
     store = efile_store or efile_store_from_url(settings.resolved_efile_url)
     stages = [
         IntakeStage(db),
         EFileStage(store),
-        TransferStage(clients if clients is not None else specialist_system_clients(settings)),
+        TransferStage(clients if clients is not None else specialist_system_clients(settings, telemetry=telemetry)),
         MailboxStage(),
     ]
     assert tuple(s.name for s in stages) == STAGE_ORDER

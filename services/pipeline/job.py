@@ -19,6 +19,7 @@ from connectors.sdk import (
 )
 from connectors.sdk.registry import ConnectorRegistry
 from services.pipeline.errors import StoredFormInvalid
+from services.portal.branding import brand_of
 from services.store.models import Customer, InboundItem, Jobcenter, Submission, Team
 
 
@@ -50,14 +51,20 @@ def customer_summary(customer: Customer) -> CustomerSummary:
 
 
 def jobcenter_summary(jc: Jobcenter) -> JobcenterSummary:
+    """The jobcenter's identity for documents and messages, with colours already made accessible."""
+    brand = brand_of(jc)
     return JobcenterSummary(
-        jobcenter_id=jc.id,
-        name=jc.name,
-        street=jc.street,
-        postal_code=jc.postal_code,
-        city=jc.city,
-        email=jc.email,
-        phone=jc.phone,
+        jobcenter_id=brand.id,
+        name=brand.name,
+        street=brand.street,
+        postal_code=brand.postal_code,
+        city=brand.city,
+        email=brand.email,
+        phone=brand.phone,
+        website=brand.website,
+        opening_hours=tuple((line.days, line.hours) for line in brand.opening_hours),
+        colour_primary=brand.colour_primary,
+        colour_accent=brand.colour_accent,
     )
 
 

@@ -33,6 +33,8 @@ class SubmissionRef:
     receipt_number: str
     service: str
     jobcenter_id: str | None
+    traceparent: str | None = None
+    """W3C trace context of the accepting request: the pipeline's spans continue that trace."""
 
 
 class PipelineRunner:
@@ -59,32 +61,46 @@ class PipelineRunner:
     def describe(self, submission_ids: Sequence[str]) -> list[SubmissionRef]:
         with self.db.session() as session:
             rows = session.execute(
-                select(Submission.id, Submission.receipt_number, Submission.service, Submission.jobcenter_id).where(
-                    Submission.id.in_(list(submission_ids))
-                )
+                select(
+                    Submission.id,
+                    Submission.receipt_number,
+                    Submission.service,
+                    Submission.jobcenter_id,
+                    Submission.traceparent,
+                ).where(Submission.id.in_(list(submission_ids)))
             ).all()
         found = {r[0]: SubmissionRef(*r) for r in rows}
         return [found[i] for i in submission_ids if i in found]
 
-    def run_stage(self, stage_name: str, submission_id: str) -> str:
+    def run_stage(
+        self,
+        stage_name: str,
+        submission_id: str,
+        *,
+        flow_run_id: str | None = None,
+        task_run_id: str | None = None,
+    ) -> str:
+        """Run one stage unless the ledger says it succeeded. ``flow_run_id``/``task_run_id`` name the Prefect
+        runs of this attempt (recorded in the ledger for the operators' timeline); None when run without Prefect."""
         stage = self._by_name[stage_name]
+        runs = {"flow_run_id": flow_run_id, "task_run_id": task_run_id}
         try:
             with self.db.session() as session:  # one short transaction: ledger check, attempt start, snapshot
                 row = ledger.get(session, submission_id, stage_name)
                 if row is not None and row.status == ledger.SUCCEEDED:
                     return SKIPPED
-                ledger.start(session, submission_id, stage_name)
+                ledger.start(session, submission_id, stage_name, **runs)
                 job = load_job(session, self.registry, submission_id)
             output = stage.perform(job)
         except Exception as exc:
             with self.db.session() as session:
                 ledger.add_tries(session, submission_id, stage_name, getattr(exc, "tries", 1) - 1)
-                ledger.fail(session, submission_id, stage_name, f"{type(exc).__name__}: {exc}")
+                ledger.fail(session, submission_id, stage_name, f"{type(exc).__name__}: {exc}", **runs)
             raise
         with self.db.session() as session:
-            stage.record(session, job, output)
+            recorded = stage.record(session, job, output)
             ledger.add_tries(session, submission_id, stage_name, output.tries - 1)
-            ledger.succeed(session, submission_id, stage_name, output.reference)
+            ledger.succeed(session, submission_id, stage_name, recorded or output.reference)
         return SUCCEEDED
 
     def run_all(self, submission_id: str) -> None:

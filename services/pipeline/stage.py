@@ -25,6 +25,9 @@ class Stage(Protocol):
         """Do the work; idempotent under retries and concurrent reruns."""
         ...
 
-    def record(self, session: Session, job: StageJob, output: StageOutput) -> None:
-        """Store what the work produced (called in the transaction that marks the stage succeeded)."""
+    def record(self, session: Session, job: StageJob, output: StageOutput) -> str | None:
+        """Store what the work produced (called in the transaction that marks the stage succeeded).
+
+        Returns a reference replacing ``output.reference`` when only the database shows what really happened
+        (e.g. no Postfach message because the jobcenter switched its Postfach off), else None."""
         ...

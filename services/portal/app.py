@@ -26,6 +26,8 @@ from services.portal.routes import (
 )
 from services.settings import Settings
 from services.store.db import Database
+from services.telemetry import Telemetry, telemetry_from_settings
+from services.telemetry.asgi import install_tracing
 
 
 def create_app(
@@ -34,6 +36,7 @@ def create_app(
     db: Database | None = None,
     registry: ConnectorRegistry | None = None,
     efile: EFileStore | None = None,
+    telemetry: Telemetry | None = None,
 ) -> FastAPI:
     db = db or Database(settings.resolved_database_url)
     registry = registry if registry is not None else ConnectorRegistry.from_entry_points()
@@ -63,6 +66,8 @@ def create_app(
         efile=efile or efile_store_from_url(settings.resolved_efile_url),
     )
     install_error_handlers(app)
+    app.state.telemetry = telemetry or telemetry_from_settings(settings, component="portal")
+    install_tracing(app, app.state.telemetry, continue_caller_trace=False)  # one trace per submission
     app.include_router(health.router)
     app.include_router(services.router)
     app.include_router(submissions.router)

@@ -20,6 +20,8 @@ from services.portal.errors import ApiError
 from services.settings import Settings
 from services.store.db import Database
 from services.store.models import Customer, Jobcenter, StaffMember
+from services.telemetry import Telemetry, disabled_telemetry
+from services.telemetry.asgi import app_telemetry
 
 
 @dataclass
@@ -65,7 +67,13 @@ def get_efile(ctx: ContextDep) -> EFileStore:
     return ctx.efile
 
 
+def get_telemetry(request: Request) -> Telemetry:
+    """The app's telemetry (``create_app`` always sets one; a bare app in a test gets a disabled one)."""
+    return app_telemetry(request.app) or disabled_telemetry("portal")
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+TelemetryDep = Annotated[Telemetry, Depends(get_telemetry)]
 EFileDep = Annotated[EFileStore, Depends(get_efile)]
 RoadmapDep = Annotated[Roadmap, Depends(get_roadmap)]
 RegistryDep = Annotated[ConnectorRegistry, Depends(get_registry)]

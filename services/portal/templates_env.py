@@ -9,4 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 @cache
 def templates() -> Environment:
-    return Environment(loader=PackageLoader("services.portal", "templates"), autoescape=select_autoescape())
+    return Environment(
+        loader=PackageLoader("services.portal", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml", "j2")),
+    )

@@ -22,8 +22,18 @@ def for_submission(session: Session, submission_id: str) -> list[StageResult]:
     return list(session.scalars(select(StageResult).where(StageResult.submission_id == submission_id)))
 
 
-def start(session: Session, submission_id: str, stage: str) -> StageResult:
-    """Record the start of an attempt; creates the row on first use (race-safe)."""
+def start(
+    session: Session,
+    submission_id: str,
+    stage: str,
+    *,
+    flow_run_id: str | None = None,
+    task_run_id: str | None = None,
+) -> StageResult:
+    """Record the start of an attempt; creates the row on first use (race-safe).
+
+    ``flow_run_id``/``task_run_id`` are the Prefect runs of this attempt (None when it runs without Prefect):
+    the row always names the runs of its *last* attempt, which the operators' timeline links to."""
     row = get(session, submission_id, stage)
     if row is None:
         try:
@@ -37,6 +47,7 @@ def start(session: Session, submission_id: str, stage: str) -> StageResult:
     row.attempts += 1
     row.started_at = utcnow()
     row.error = None
+    row.flow_run_id, row.task_run_id = flow_run_id, task_run_id
     return row
 
 
@@ -56,10 +67,21 @@ def succeed(session: Session, submission_id: str, stage: str, reference: str | N
     row.error = None
 
 
-def fail(session: Session, submission_id: str, stage: str, error: str) -> None:
+def fail(
+    session: Session,
+    submission_id: str,
+    stage: str,
+    error: str,
+    *,
+    flow_run_id: str | None = None,
+    task_run_id: str | None = None,
+) -> None:
+    """Record a failed attempt; its Prefect runs are set again because the attempt's start may have been rolled
+    back with the failure (e.g. the stored form no longer loads)."""
     row = get(session, submission_id, stage)
     if row is None:
         row = start(session, submission_id, stage)
+    row.flow_run_id, row.task_run_id = flow_run_id, task_run_id
     row.status = FAILED
     row.error = error[:2000]
     row.finished_at = utcnow()

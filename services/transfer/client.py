@@ -17,6 +17,9 @@ Why it looks like this:
   exception types only, never payload content or the system's free-text message (which may echo it); that
   text is kept on ``HandoverRejected.system_message`` for the operator view.
 * **Synchronous**, because it runs inside pipeline worker threads; ``sleep`` is injectable for tests.
+* **Traced.** Every try is a client span (method, route template, status code, try number — no URL query,
+  no body) and sends the W3C ``traceparent`` of the current context, so the back-office system's span joins the
+  submission's trace. Without telemetry the ``traceparent`` of whatever span is current is still passed on.
 """
 
 from __future__ import annotations
@@ -27,14 +30,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
 import httpx
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from services.telemetry import attributes as attr
+from services.telemetry.propagation import inject_traceparent
 from services.transfer.backoff import Backoff
 
 if TYPE_CHECKING:
     from services.settings import Settings
+    from services.telemetry import Telemetry
 
 OnTry = Callable[[int, str | None], None]
 _MAX_SYSTEM_MESSAGE = 500
+_CASES_ROUTE = "/api/v1/cases"
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,7 @@ class SpecialistSystemClient:
         http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
         system_name: str = "ALLEGRO",
+        telemetry: Telemetry | None = None,
     ) -> None:
         if max_tries < 1:
             raise ValueError("max_tries must be at least 1")
@@ -130,6 +140,15 @@ class SpecialistSystemClient:
         self._sleep = sleep
         self._owns_http = http is None
         self._http = http if http is not None else httpx.Client(timeout=self.timeout)
+        self._tracer: trace.Tracer = telemetry.tracer if telemetry is not None else trace.NoOpTracer()
+        url = httpx.URL(self.base_url)
+        self._span_attributes: dict[str, Any] = {
+            "http.request.method": "POST",
+            "server.address": url.host,
+            "server.port": url.port or (443 if url.scheme == "https" else 80),
+            "url.template": f"{url.path.rstrip('/')}{_CASES_ROUTE}",
+            attr.SYSTEM: system_name,
+        }
 
     @classmethod
     def from_settings(
@@ -140,6 +159,7 @@ class SpecialistSystemClient:
         sleep: Callable[[float], None] = time.sleep,
         base_url: str | None = None,
         system_name: str = "ALLEGRO",
+        telemetry: Telemetry | None = None,
     ) -> SpecialistSystemClient:
         """A client configured by ``OZGFLOW_TRANSFER_*``; by default the benefits system (``OZGFLOW_ALLEGRO_URL``)."""
         return cls(
@@ -150,6 +170,7 @@ class SpecialistSystemClient:
             http=http,
             sleep=sleep,
             system_name=system_name,
+            telemetry=telemetry,
         )
 
     def close(self) -> None:
@@ -207,18 +228,32 @@ class SpecialistSystemClient:
         return delay
 
     def _try_once(self, key: str, payload: dict[str, Any], try_number: int) -> _Outcome:
-        try:
-            response = self._http.post(
-                f"{self.base_url}/api/v1/cases",
-                json=payload,
-                headers={"Idempotency-Key": key},
-                timeout=self.timeout,
-            )
-        except httpx.TimeoutException as exc:
-            return _Outcome(error=f"Zeitüberschreitung ({type(exc).__name__}) nach {self.timeout.read} s")
-        except httpx.TransportError as exc:
-            return _Outcome(error=f"Verbindungsfehler ({type(exc).__name__}: {str(exc)[:120]})")
-        return self._interpret(response, try_number)
+        template = self._span_attributes["url.template"]
+        with self._tracer.start_as_current_span(
+            f"POST {template}",
+            kind=SpanKind.CLIENT,
+            attributes={**self._span_attributes, attr.TRY: try_number},
+            record_exception=False,  # exception messages stay out of telemetry; the type is enough
+            set_status_on_exception=False,
+        ) as span:
+            try:
+                response = self._http.post(
+                    f"{self.base_url}{_CASES_ROUTE}",
+                    json=payload,
+                    headers=inject_traceparent({"Idempotency-Key": key}),
+                    timeout=self.timeout,
+                )
+            except httpx.TransportError as exc:  # timeouts included
+                span.set_attribute("error.type", type(exc).__name__)
+                span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+                if isinstance(exc, httpx.TimeoutException):
+                    return _Outcome(error=f"Zeitüberschreitung ({type(exc).__name__}) nach {self.timeout.read} s")
+                return _Outcome(error=f"Verbindungsfehler ({type(exc).__name__}: {str(exc)[:120]})")
+            span.set_attribute("http.response.status_code", response.status_code)
+            if response.status_code >= 400:
+                span.set_attribute("error.type", str(response.status_code))
+                span.set_status(Status(StatusCode.ERROR))
+            return self._interpret(response, try_number)
 
     def _interpret(self, response: httpx.Response, try_number: int) -> _Outcome:
         status = response.status_code

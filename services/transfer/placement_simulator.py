@@ -7,7 +7,8 @@ placement offer to the platform's inbound API with its API key, retrying transie
 system would, and answers with what the platform said. A body with ``offer_id`` is pushed as given; a
 body like ``{"bg_number": "96101BG0012342", "count": 2}`` pushes realistic demo offers.
 
-Mounted into the ALLEGRO app (``create_simulator_process_app``) so ``ozgflow up`` needs no extra port.
+Mounted into the ALLEGRO app (``create_simulator_process_app``) so ``ozgflow up`` needs no extra port. With a
+``Telemetry`` both continue the caller's trace (one server span per request, also for ``/verbis/...``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from connectors.sdk.fields import BgNumber
+from services.telemetry import Telemetry
 from services.transfer.backoff import Backoff
 from services.transfer.simulator import SimulatorState, create_simulator_app
 
@@ -160,13 +162,19 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 
 def create_verbis_app(
-    state: SimulatorState | None = None, pusher: OfferPusher | None = None, *, rng: random.Random | None = None
+    state: SimulatorState | None = None,
+    pusher: OfferPusher | None = None,
+    *,
+    rng: random.Random | None = None,
+    telemetry: Telemetry | None = None,
 ) -> FastAPI:
     """The VerBIS simulator: ALLEGRO's case routes (own state, ``VBS`` references) plus pushing offers."""
     sim = state if state is not None else SimulatorState(reference_prefix="VBS")
     offers = pusher or OfferPusher(None, None)
     pick = rng or random.Random()
-    app = create_simulator_app(sim, title="VerBIS-Simulator", description="Simulated placement back-office system.")
+    app = create_simulator_app(
+        sim, title="VerBIS-Simulator", description="Simulated placement back-office system.", telemetry=telemetry
+    )
     app.state.pusher = offers
 
     @app.post("/_simulator/offers")
@@ -190,11 +198,15 @@ def create_verbis_app(
 
 
 def create_simulator_process_app(
-    allegro: SimulatorState | None = None, verbis: SimulatorState | None = None, pusher: OfferPusher | None = None
+    allegro: SimulatorState | None = None,
+    verbis: SimulatorState | None = None,
+    pusher: OfferPusher | None = None,
+    *,
+    telemetry: Telemetry | None = None,
 ) -> FastAPI:
     """What ``ozgflow simulator`` serves: ALLEGRO at ``/``, VerBIS under ``/verbis``."""
-    app = create_simulator_app(allegro)
-    verbis_app = create_verbis_app(verbis, pusher)
+    app = create_simulator_app(allegro, telemetry=telemetry)
+    verbis_app = create_verbis_app(verbis, pusher, telemetry=telemetry)
     app.state.verbis = verbis_app.state.simulator
     app.mount(VERBIS_PREFIX, verbis_app)
     return app

@@ -11,6 +11,9 @@ commits and then answers late; a client that times out and retries with the same
 injected faults, so tests can compare it with the client's tries.
 
 Start it failing, e.g. ``create_simulator_app(SimulatorState(faults=Faults(error_rate=0.2)))``.
+
+Given a ``Telemetry``, it continues the caller's W3C trace like an instrumented back-office system would:
+each request is a server span, child of the hand-over's client span (an injected fault is noted on it).
 """
 
 from __future__ import annotations
@@ -28,7 +31,12 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from opentelemetry import trace
 from pydantic import BaseModel, ConfigDict, Field
+
+from services.telemetry import Telemetry
+from services.telemetry.asgi import install_tracing
+from services.telemetry.attributes import FAULT
 
 # Procedure types of the training connectors (connectors/demo): cases of the first are always refused as if
 # the system were down, cases of the second are answered late. A real ALLEGRO would reject both outright.
@@ -190,11 +198,14 @@ def create_simulator_app(
     *,
     title: str = "ALLEGRO-Simulator",
     description: str = "Simulated benefits back-office system.",
+    telemetry: Telemetry | None = None,
 ) -> FastAPI:
     """The simulator as an ASGI app; ``app.state.simulator`` is its ``SimulatorState``."""
     sim = state if state is not None else SimulatorState()
     app = FastAPI(title=title, description=description)
     app.state.simulator = sim
+    if telemetry is not None:
+        install_tracing(app, telemetry, continue_caller_trace=True)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -213,6 +224,7 @@ def create_simulator_app(
             sim.note_request(idempotency_key)
         failure = sim.injected_failure()
         if failure is not None:
+            trace.get_current_span().set_attribute(FAULT, failure)
             return _unavailable(failure)
         if not idempotency_key:
             return _error(400, "idempotency_key_missing", "Header Idempotency-Key fehlt.")

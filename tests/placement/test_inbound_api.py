@@ -14,7 +14,7 @@ from connectors.sdk.registry import ConnectorRegistry
 from services.portal.app import create_app
 from services.settings import Settings
 from services.store.db import Database
-from services.store.models import InboundItem, MailboxMessage
+from services.store.models import InboundItem, Jobcenter, MailboxMessage
 from tests.placement.conftest import VERBIS_KEY, make_offer
 
 URL = "/api/v1/inbound/placement"
@@ -62,6 +62,20 @@ def test_same_offer_twice_gives_the_same_item_and_one_message(client: TestClient
     changed = client.post(URL, json={**offer, "job_title": "Koch (m/w/d)"}, headers=KEY)
     assert (changed.status_code, _error(changed)) == (409, "external_id_reused")
     assert _counts(db) == (1, 1)
+
+
+def test_offer_without_postfach_is_stored_and_told_by_letter(client: TestClient, db: Database) -> None:
+    """The jobcenter switched its Postfach off: the offer is still stored (deadline runs), no message written."""
+    with db.session() as session:
+        jobcenter = session.get(Jobcenter, "jc-berlin-mitte")
+        assert jobcenter is not None
+        jobcenter.mailbox_state = "off"
+    offer = make_offer()
+    first = client.post(URL, json=offer, headers=KEY)
+    again = client.post(URL, json=offer, headers=KEY)
+    assert (first.status_code, again.status_code) == (201, 200), first.text
+    assert first.json()["mailbox_message_id"] is None and again.json() == first.json()
+    assert _counts(db) == (1, 0)
 
 
 def test_api_key_is_required_and_must_belong_to_the_services_system(

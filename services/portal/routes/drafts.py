@@ -9,11 +9,12 @@ from pydantic import BaseModel
 
 from services.intake import drafts
 from services.intake.acceptance import SubmissionRejected
-from services.portal.deps import ContextDep, CurrentCustomer, RegistryDep, SessionDep, connector_for
+from services.portal.deps import ContextDep, CurrentCustomer, RegistryDep, SessionDep, TelemetryDep, connector_for
 from services.portal.errors import ApiError
 from services.portal.rollout import ensure_available
-from services.portal.routes.submissions import AcceptedSubmission, accepted_response
+from services.portal.routes.submissions import AcceptedSubmission, accepted_response, record_acceptance
 from services.store.models import Draft
+from services.telemetry.propagation import current_traceparent
 
 router = APIRouter(prefix="/api/v1/drafts", tags=["drafts"])
 
@@ -102,13 +103,21 @@ def submit(
     session: SessionDep,
     registry: RegistryDep,
     ctx: ContextDep,
+    telemetry: TelemetryDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> AcceptedSubmission:
     draft = _draft(session, customer, draft_id)
     connector = connector_for(registry, draft.service)
     ensure_available(ctx, session, customer=customer, connector=connector)
     try:
-        acceptance = drafts.submit_draft(session, draft, connector=connector, idempotency_key=idempotency_key)
+        acceptance = drafts.submit_draft(
+            session,
+            draft,
+            connector=connector,
+            idempotency_key=idempotency_key,
+            traceparent=current_traceparent(),
+        )
     except SubmissionRejected as exc:
         raise _rejected(exc) from None
+    record_acceptance(acceptance, telemetry)
     return accepted_response(acceptance, request, response)

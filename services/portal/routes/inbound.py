@@ -28,7 +28,7 @@ log = logging.getLogger("ozgflow.inbound")
 
 class ReceivedItem(BaseModel):
     item_id: str
-    mailbox_message_id: str
+    mailbox_message_id: str | None
     due_at: datetime | None
 
 

@@ -1,7 +1,8 @@
 """Filing a submission and following its progress.
 
 Accepting writes the submission and its outbox entry in one transaction and answers 202 at once;
-everything slow happens in the pipeline.
+everything slow happens in the pipeline. The request's server span (services.telemetry.asgi) names the
+receipt number, and its W3C ``traceparent`` is stored with the submission: the pipeline continues that trace.
 """
 
 from __future__ import annotations
@@ -10,16 +11,20 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response
+from opentelemetry import trace
 from pydantic import BaseModel
 from sqlalchemy import select
 
 from services.intake.acceptance import Acceptance, SubmissionRejected, accept_submission
 from services.pipeline.stages import STAGE_ORDER
-from services.portal.deps import ContextDep, CurrentCustomer, RegistryDep, SessionDep, connector_for
+from services.portal.deps import ContextDep, CurrentCustomer, RegistryDep, SessionDep, TelemetryDep, connector_for
 from services.portal.errors import ApiError
 from services.portal.rollout import ensure_available
 from services.store import ledger, outbox
 from services.store.models import Jobcenter, Submission, Team
+from services.telemetry import Telemetry
+from services.telemetry.attributes import submission_attributes
+from services.telemetry.propagation import current_traceparent
 
 router = APIRouter(prefix="/api/v1/submissions", tags=["submissions"])
 
@@ -84,6 +89,7 @@ def submit(
     session: SessionDep,
     registry: RegistryDep,
     ctx: ContextDep,
+    telemetry: TelemetryDep,
     form: Annotated[dict[str, Any], Body(description="The service's form (see its JSON Schema).")],
     idempotency_key: Annotated[str | None, Header(max_length=200, description=_IDEMPOTENCY_KEY_HELP)] = None,
     attach_to: Annotated[
@@ -102,11 +108,23 @@ def submit(
             payload=form,
             idempotency_key=idempotency_key,
             attach_to=attach_to,
+            traceparent=current_traceparent(),
         )
     except SubmissionRejected as exc:
         status = 409 if exc.code in _CONFLICTS else 422
         raise ApiError(status, exc.code, exc.message, exc.problems) from None
+    record_acceptance(acceptance, telemetry)
     return accepted_response(acceptance, request, response)
+
+
+def record_acceptance(acceptance: Acceptance, telemetry: Telemetry) -> None:
+    """Name the submission on the request's span and count it (once: a replay is no new submission)."""
+    sub = acceptance.submission
+    trace.get_current_span().set_attributes(
+        submission_attributes(receipt_number=sub.receipt_number, service=sub.service, jobcenter=sub.jobcenter_id)
+    )
+    if not acceptance.replayed:
+        telemetry.metrics.submission_accepted(sub.service)
 
 
 def accepted_response(acceptance: Acceptance, request: Request, response: Response) -> AcceptedSubmission:

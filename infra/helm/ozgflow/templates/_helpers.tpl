@@ -35,8 +35,12 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "ozgflow.runtimeEnv" -}}
 - name: PREFECT_API_URL
   value: {{ .Values.prefect.apiUrl | quote }}
+- name: OZGFLOW_PREFECT_URL
+  value: {{ .Values.prefect.apiUrl | quote }}
 {{- if .Values.otel.endpoint }}
-- name: OTEL_EXPORTER_OTLP_ENDPOINT
+- name: OZGFLOW_OTEL_EXPORTER
+  value: "otlp"
+- name: OZGFLOW_OTEL_ENDPOINT
   value: {{ .Values.otel.endpoint | quote }}
 {{- end }}
 {{- end -}}
