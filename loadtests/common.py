@@ -37,6 +37,10 @@ class Config:
     ledger: Path | None
     verbis_url: str
     customers: tuple[str, ...]
+    staff: tuple[str, ...] = ()
+    """Demo staff members to sign in as (empty: any with a team inbox)."""
+    staff_users: bool = True
+    """Whether staff work their inbox during the run (OZGFLOW_LOADTEST_STAFF=none switches them off)."""
 
 
 def _floats(env: Mapping[str, str], name: str, default: float) -> float:
@@ -48,6 +52,7 @@ def config_from_env(env: Mapping[str, str] = os.environ) -> Config:
     """Defaults are the realistic mix (2–10 s think time); CI shortens them through the same variables."""
     services = tuple(s.strip() for s in env.get(ENV_SERVICE, "all").split(",") if s.strip())
     ledger = env.get("OZGFLOW_LOADTEST_LEDGER", "").strip()
+    staff = tuple(s.strip() for s in env.get("OZGFLOW_LOADTEST_STAFF", "").split(",") if s.strip())
     return Config(
         services=services or ("all",),
         think_min=_floats(env, "OZGFLOW_LOADTEST_THINK_MIN", 2.0),
@@ -57,6 +62,8 @@ def config_from_env(env: Mapping[str, str] = os.environ) -> Config:
         ledger=Path(ledger) if ledger else None,
         verbis_url=env.get("OZGFLOW_LOADTEST_VERBIS_URL", "http://127.0.0.1:8100/verbis").rstrip("/"),
         customers=tuple(c.strip() for c in env.get("OZGFLOW_LOADTEST_CUSTOMERS", "").split(",") if c.strip()),
+        staff=tuple(s for s in staff if s != "none"),
+        staff_users=staff != ("none",),
     )
 
 

@@ -3,8 +3,9 @@ or "all"), and every installed connector gets a scenario from its examples witho
 
     OZGFLOW_LOADTEST_SERVICE=wba python -m locust -f loadtests/locustfile.py --host http://127.0.0.1:8000
 
-Roles: ``customers`` (filing, polling, Postfach) and ``offers`` (answering pushed placement offers). Staff
-working their inbox follows with the staff workspace (there is no staff API yet).
+Roles: ``customers`` (filing, polling, Postfach), ``offers`` (answering pushed placement offers) and ``staff``
+(jobcenter staff working their team's inbox while the customers file; OZGFLOW_LOADTEST_STAFF=none leaves them
+out).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 from loadtests.common import CONFIG, REGISTRY
 from loadtests.customers import FilingCustomer, fileable
 from loadtests.offers import OfferRespondent, answerable
+from loadtests.staff import StaffMember
 
 _selected = REGISTRY.keys() if CONFIG.services == ("all",) else list(CONFIG.services)
 _unknown = [s for s in _selected if s not in REGISTRY]
@@ -40,3 +42,12 @@ if _answering:
         abstract = False
         services = _answering
         weight = max(1, len(_answering))
+
+
+if CONFIG.staff_users:
+
+    class Staff(StaffMember):
+        """One staff member for every few customers: they read and act on what the customers file."""
+
+        abstract = False
+        weight = 1

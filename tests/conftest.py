@@ -22,6 +22,7 @@ from services.store.migrate import upgrade
 from services.store.models import Base
 from services.transfer.simulator import SimulatorState, create_simulator_app
 from tests.support.http_server import UvicornThread
+from tests.support.smtp import SmtpSink
 
 PG_ADMIN_DSN = os.environ.get("OZGFLOW_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -157,3 +158,12 @@ def s3_endpoint() -> Iterator[str]:
         pytest.skip(f"moto's S3 server could not start ({type(exc).__name__}: {exc}); install moto[server]")
     yield f"{host}:{port}"
     server.stop()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    """A real SMTP server on loopback that records every e-mail it accepted."""
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()

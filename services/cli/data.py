@@ -29,4 +29,6 @@ def demo_seed() -> None:
     db = Database(_settings().resolved_database_url)
     with db.session() as session:
         counts = seed_demo_data(session)
-    typer.echo(f"demo data: {counts['jobcenters']} jobcenters, {counts['customers']} customers")
+    typer.echo(
+        f"demo data: {counts['jobcenters']} jobcenters, {counts['customers']} customers, {counts['staff']} staff members"
+    )

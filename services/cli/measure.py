@@ -67,6 +67,12 @@ def loadtest(
     customers: Annotated[
         str | None, typer.Option(help="Only these demo customers, comma-separated (e.g. a pilot jobcenter's).")
     ] = None,
+    staff: Annotated[
+        str | None,
+        typer.Option(
+            help="Staff working their inbox: these demo staff ids, comma-separated, or 'none' (default: any)."
+        ),
+    ] = None,
     drain: Annotated[
         float | None,
         typer.Option(min=0, help="Seconds to wait for open submissions after the run (default: the completion SLO)."),
@@ -82,6 +88,7 @@ def loadtest(
     settings = _settings()
     options = options_from_cli(
         service=service, host=host, start=start, users=users, spawn_rate=spawn_rate, duration=duration, out=out,
-        think_time=think_time, verbis_url=verbis_url, customers=customers, drain=drain, data_dir=settings.data_dir,
+        think_time=think_time, verbis_url=verbis_url, customers=customers, staff=staff, drain=drain,
+        data_dir=settings.data_dir,
     )  # fmt: skip
     raise typer.Exit(run(options, settings))

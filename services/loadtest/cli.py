@@ -43,6 +43,7 @@ def options_from_cli(
     verbis_url: str | None,
     customers: str | None,
     drain: float | None,
+    staff: str | None = None,
     data_dir: Path = Path(".ozgflow"),
 ) -> Options:
     try:
@@ -64,5 +65,6 @@ def options_from_cli(
         think=think,
         verbis_url=verbis_url,
         customers=tuple(c.strip() for c in (customers or "").split(",") if c.strip()),
+        staff=tuple(s.strip() for s in (staff or "").split(",") if s.strip()),
         drain_s=drain,
     )

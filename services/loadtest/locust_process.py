@@ -46,6 +46,7 @@ class LocustRun:
     verbis_url: str
     think: tuple[float, float]
     customers: tuple[str, ...] = ()
+    staff: tuple[str, ...] = ()
 
     @property
     def stats_prefix(self) -> Path:
@@ -80,6 +81,7 @@ class LocustRun:
                 "OZGFLOW_LOADTEST_THINK_MAX": str(self.think[1]),
                 "OZGFLOW_LOADTEST_POLL_SECONDS": str(max(0.5, self.think[0])),
                 "OZGFLOW_LOADTEST_CUSTOMERS": ",".join(self.customers),
+                "OZGFLOW_LOADTEST_STAFF": ",".join(self.staff),
             }
         )
         return env

@@ -45,6 +45,8 @@ class Options:
     verbis_url: str | None = None
     customers: tuple[str, ...] = ()
     drain_s: float | None = None
+    staff: tuple[str, ...] = ()
+    """Demo staff working their inbox during the run; ('none',) for none, empty for any."""
 
 
 def _locust_available() -> None:
@@ -128,6 +130,7 @@ def _measure(options: Options, version: str, slo: Slo, out: Path, host: str, ver
     locust = LocustRun(
         service=options.service, host=host, users=options.users, spawn_rate=options.spawn_rate,
         duration_s=options.duration_s, out=out, verbis_url=verbis, think=options.think, customers=options.customers,
+        staff=options.staff,
     )  # fmt: skip
     started_at = datetime.now(UTC)
     try:

@@ -31,7 +31,7 @@ def test_db_upgrade_and_demo_seed_create_schema_and_data(cli_env: Path) -> None:
     first = runner.invoke(app, ["demo", "seed"])
     again = runner.invoke(app, ["demo", "seed"])  # idempotent
     assert first.exit_code == again.exit_code == 0
-    assert "4 jobcenters, 6 customers" in again.output
+    assert "4 jobcenters, 7 customers, 16 staff members" in again.output
 
 
 def test_token_command_mints_a_token_the_portal_accepts(cli_env: Path) -> None:

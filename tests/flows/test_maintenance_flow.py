@@ -14,10 +14,16 @@ from services.settings import Settings
 from services.store.db import Database
 from services.store.models import InboundItem, utcnow
 from tests.placement.conftest import VERBIS_KEY, make_offer
+from tests.support.smtp import SmtpSink
 
 
 def test_maintenance_flow_reminds_once_on_the_configured_database(
-    prefect_server: str, settings: Settings, db: Database, client: TestClient, monkeypatch: pytest.MonkeyPatch
+    prefect_server: str,
+    settings: Settings,
+    db: Database,
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    smtp_sink: SmtpSink,
 ) -> None:
     pushed = client.post(
         "/api/v1/inbound/placement", json=make_offer(respond_in_days=10), headers={"X-API-Key": VERBIS_KEY}
@@ -26,6 +32,10 @@ def test_maintenance_flow_reminds_once_on_the_configured_database(
     with db.session() as session:  # the reminder is due now
         session.execute(update(InboundItem).values(remind_at=utcnow() - timedelta(minutes=1)))
     monkeypatch.setenv("OZGFLOW_DATABASE_URL", settings.resolved_database_url)
-    quiet = {"notified": 0, "notifications_retrying": 0, "notifications_failed": 0}  # demo customers: no e-mail
-    assert asyncio.run(maintenance()) == {"reminded": 1, "expired": 0, **quiet}
+    monkeypatch.setenv("OZGFLOW_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("OZGFLOW_SMTP_PORT", str(smtp_sink.port))
+    sent = {"notified": 2, "notifications_retrying": 0, "notifications_failed": 0}  # the offer and the reminder
+    assert asyncio.run(maintenance()) == {"reminded": 1, "expired": 0, **sent}
+    quiet = {"notified": 0, "notifications_retrying": 0, "notifications_failed": 0}
     assert asyncio.run(maintenance()) == {"reminded": 0, "expired": 0, **quiet}  # idempotent
+    assert len(smtp_sink.capture.messages) == 2 and smtp_sink.capture.recipients[0] == ["anna.schmidt@example.org"]

@@ -4,6 +4,7 @@ Locust is never imported here (gevent would patch pytest's process): the real ru
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -76,6 +77,10 @@ def test_real_short_run_reports_judges_and_records(tmp_path: Path) -> None:
     assert report["verdict"] == ("pass" if all(c["passed"] for c in report["checks"]) else "fail")
     assert done.returncode == (0 if report["verdict"] == "pass" else 1)
     assert "verdict:" in done.stdout and (out / "report.html").exists() and (out / "locust.html").exists()
+    with (out / "locust_stats.csv").open(encoding="utf-8") as stats:  # staff worked their inbox meanwhile
+        rows = {row["Name"]: row for row in csv.DictReader(stats)}
+    inbox = rows["/api/v1/staff/inbox"]
+    assert int(inbox["Request Count"]) > 0 and int(inbox["Failure Count"]) == 0
 
     engine = create_engine(f"sqlite:///{out / 'stack' / 'ozgflow.db'}")
     with Session(engine) as session:

@@ -2,63 +2,21 @@
 
 from __future__ import annotations
 
-import email
-import email.message
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from services.identity.dev_issuer import dev_issuer_for
 from services.settings import Settings
 from services.store.db import Database
 from services.store.models import Customer, Jobcenter
-from tests.support.http_server import free_port
+from tests.support.smtp import SmtpSink
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PORTAL_URL = "https://portal.ozgflow.invalid"
 ANNA_EMAIL = "anna.schmidt@example.invalid"
-
-
-class Capture:
-    """An SMTP server's inbox: every message it accepted, parsed."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-        self.recipients: list[list[str]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd hook
-        self.messages.append(email.message_from_bytes(envelope.content))
-        self.recipients.append(list(envelope.rcpt_tos))
-        return "250 OK"
-
-
-class SmtpSink:
-    """A real aiosmtpd server on a port picked up front; it can be stopped and started again (an outage)."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.capture = Capture()
-        self._controller: Controller | None = None
-
-    def start(self) -> None:
-        self._controller = Controller(self.capture, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    sink.start()
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -44,6 +43,7 @@ from services.portal.rollout import unlisted_state
 from services.portal.routes import ops_api
 from services.portal.routes.ops_api import RetryRequest, jobcenter_choices, lookup_timeline, retry_filter
 from services.portal.templates_env import templates
+from services.portal.token_link import token_to_cookie
 from services.rollout.matrix import build_matrix
 
 log = logging.getLogger("ozgflow.portal.ops")
@@ -57,19 +57,7 @@ def _token_to_cookie(ctx: ContextDep, request: Request, token: str | None = Quer
     principal = verify_token(ctx, token)
     if "operator" not in principal.roles:
         raise ApiError(403, "forbidden", "Dieser Bereich ist dem Betrieb (Rolle operator) vorbehalten.")
-    clean = request.url.remove_query_params("token")
-    redirect = RedirectResponse(f"{clean.path}?{clean.query}" if clean.query else clean.path, status_code=303)
-    max_age = max(0, int(principal.claims.get("exp", time.time())) - int(time.time()))
-    redirect.set_cookie(
-        OPS_COOKIE,
-        token,
-        max_age=max_age,
-        path="/ops",
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
-    return redirect
+    return token_to_cookie(request, token, principal, cookie=OPS_COOKIE, path="/ops")
 
 
 Handoff = Annotated[Response | None, Depends(_token_to_cookie)]
