@@ -29,6 +29,5 @@ def demo_seed() -> None:
     db = Database(_settings().resolved_database_url)
     with db.session() as session:
         counts = seed_demo_data(session)
-    typer.echo(
-        f"demo data: {counts['jobcenters']} jobcenters, {counts['customers']} customers, {counts['staff']} staff members"
-    )
+    jobcenters, customers, staff = counts["jobcenters"], counts["customers"], counts["staff"]
+    typer.echo(f"demo data: {jobcenters} jobcenters, {customers} customers, {staff} staff members")

@@ -11,6 +11,7 @@ import re
 
 from services.mailbox.availability import STATES
 from services.mailbox.errors import MailboxError
+from services.mailbox.signature import signed
 from services.store.models import Jobcenter
 
 MIN_RESPONSE_DAYS, MAX_RESPONSE_DAYS = 1, 30
@@ -20,10 +21,11 @@ _ANY_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 def render_auto_reply(jobcenter: Jobcenter) -> str | None:
-    """The auto-reply with the promised response time filled in; None when the jobcenter sends none."""
+    """The auto-reply with the promised response time filled in and the jobcenter's closing; None when the
+    jobcenter sends none."""
     if not jobcenter.mailbox_auto_reply:
         return None
-    return jobcenter.mailbox_auto_reply.replace(PLACEHOLDER, str(jobcenter.mailbox_response_days))
+    return signed(jobcenter, jobcenter.mailbox_auto_reply.replace(PLACEHOLDER, str(jobcenter.mailbox_response_days)))
 
 
 def set_state(jobcenter: Jobcenter, state: str) -> None:

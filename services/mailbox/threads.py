@@ -21,6 +21,7 @@ from services.mailbox.attachments import attach_uploads
 from services.mailbox.availability import is_open, reaches_customer
 from services.mailbox.errors import MailboxError
 from services.mailbox.notifications import queue_notification
+from services.mailbox.signature import signed
 from services.store.models import Customer, Jobcenter, MailboxMessage, MailboxThread, StaffMember, Submission, utcnow
 
 __all__ = ["MailboxError", "post_jobcenter_message", "staff_reply", "submission_thread", "thread_for_key"]
@@ -189,7 +190,7 @@ def staff_reply(
         thread=thread,
         kind="reply",
         subject=thread.subject,
-        body=text,
+        body=signed(jobcenter, text),
         dedup_key=f"staff-reply:{uuid.uuid4()}",
         author_id=staff.id,
     )

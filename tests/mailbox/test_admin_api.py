@@ -32,13 +32,14 @@ def test_state_response_time_and_auto_reply_change_what_customers_get(
         headers=admin,
     )
     assert changed.status_code == 200, changed.text
-    assert changed.json()["auto_reply_preview"] == "Danke! Antwort binnen 7 Tagen."
+    preview = changed.json()["auto_reply_preview"]  # what customers get: the text, then the jobcenter's closing
+    assert preview.startswith("Danke! Antwort binnen 7 Tagen.\n\n") and preview.endswith("Jobcenter Leipzig")
     sabine = token_for("kd-2001")
     started = client.post(
         "/api/v1/mailbox/threads", data={"topic": "allgemein", "subject": "Frage", "body": "Hallo"}, headers=sabine
     ).json()
     assert (started["pilot"], started["response_days"]) == (True, 7)
-    assert started["message_list"][-1]["body"] == "Danke! Antwort binnen 7 Tagen."
+    assert started["message_list"][-1]["body"] == preview
 
     assert client.patch(ADMIN, json={"auto_reply": ""}, headers=admin).json()["auto_reply"] is None
     assert client.patch(ADMIN, json={"state": "off"}, headers=admin).json()["state"] == "off"

@@ -53,6 +53,8 @@ def test_starting_a_thread_routes_it_to_the_topics_team_and_auto_replies_once(
     assert kinds == [("customer", "customer_message"), ("jobcenter", "auto_reply")]
     auto_reply = thread["message_list"][1]["body"]
     assert "innerhalb von 5 Arbeitstagen" in auto_reply and "{response_days}" not in auto_reply
+    assert auto_reply.rstrip().endswith("Mit freundlichen Grüßen\nJobcenter Berlin Mitte")  # the jobcenter's closing
+    assert "030 5555 1000" in auto_reply
     with db.session() as session:
         stored = session.get(MailboxThread, thread["id"])
         assert stored is not None

@@ -130,7 +130,9 @@ def test_staff_reply_files_attachments_in_the_efile(db: Database, settings: Sett
         stored = session.get(MailboxMessage, message_id)
         assert stored is not None
         assert (stored.sender, stored.kind, stored.author_id) == ("jobcenter", "reply", "sb-berlin-1")
-        assert stored.body == "Bitte reichen Sie den Mietvertrag nach."
+        text, closing = stored.body.split("\n\n", 1)
+        assert text == "Bitte reichen Sie den Mietvertrag nach."  # what staff wrote, then the jobcenter's closing
+        assert "Jobcenter Berlin Mitte" in closing and "Seydelstraße 2–5" in closing and "030 5555 1000" in closing
         [document] = session.scalars(select(Document).where(Document.message_id == message_id)).all()
         assert (document.kind, document.media_type, document.filename) == (
             "mailbox_attachment",

@@ -22,7 +22,7 @@ from services.settings import Settings
 from services.store.db import Database
 from services.store.models import Customer, Document, Submission
 from services.transfer.simulator import SimulatorState
-from tests.staff.support import LEISTUNG_2, PNG, example, scan_pdf, staff_token
+from tests.staff.support import LEISTUNG_2, PNG, example, scan_pdf, staff_token, written
 from tests.support.http_server import UvicornThread
 from tests.support.pipeline import run_worker_until, statuses
 
@@ -175,7 +175,8 @@ def test_paper_form_to_processed_with_the_keyboard_in_chromium(  # type: ignore[
     _press(page, page.get_by_role("button", name="Antwort senden"))
     assert "Ihre Antwort steht im Postfach" in page.get_by_role("status").inner_text()
     postfach = httpx.get(f"{portal.url}/api/v1/mailbox", headers=token_for("kd-1001")).json()
-    assert "Ihr Antrag ist eingegangen; bitte noch den Mietvertrag senden." in {m["body"] for m in postfach["messages"]}
+    sent = "Ihr Antrag ist eingegangen; bitte noch den Mietvertrag senden."
+    assert sent in {written(m) for m in postfach["messages"]}
 
     _tab_to(page, page.get_by_label("Team", exact=True))
     page.keyboard.press("ArrowDown")  # Leistungsteam 1 → Leistungsteam 2 (the options are sorted by name)
@@ -220,7 +221,7 @@ def test_submission_and_conversation_pages_act_and_explain_refusals(
     page = client.get(replied.headers["location"])
     assert "Ihre Antwort steht im Postfach" in page.text and "bescheid.png" in page.text
     postfach = client.get("/api/v1/mailbox", headers=token_for("kd-1001")).json()
-    assert "Anbei der Bescheid." in {m["body"] for m in postfach["messages"]}
+    assert "Anbei der Bescheid." in {written(m) for m in postfach["messages"]}
     assert client.post(f"{url}/unknown-action").status_code == 404
 
     store = client.app.state.ozgflow.efile  # type: ignore[attr-defined]

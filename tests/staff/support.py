@@ -91,3 +91,8 @@ def inbox(client: TestClient, headers: Headers, **params: str) -> dict[str, Any]
 
 def receipts(listing: dict[str, Any]) -> set[str]:
     return {i["receipt_number"] for i in listing["items"] if i["kind"] == "submission"}
+
+
+def written(message: dict[str, Any]) -> str:
+    """What staff wrote: a jobcenter's message body before the closing the platform adds (its contact)."""
+    return str(message["body"]).split("\n\nBei Fragen erreichen Sie uns", 1)[0]

@@ -21,7 +21,16 @@ from services.settings import Settings
 from services.store.db import Database
 from services.store.models import Customer, MailboxMessage, MailboxThread, Submission, SubmissionEvent
 from services.transfer.simulator import SimulatorState
-from tests.staff.support import LEISTUNG_1, LEISTUNG_2, TokenFor, file_and_route, inbox, receipts, staff_headers
+from tests.staff.support import (
+    LEISTUNG_1,
+    LEISTUNG_2,
+    TokenFor,
+    file_and_route,
+    inbox,
+    receipts,
+    staff_headers,
+    written,
+)
 from tests.support.pipeline import file_submission, run_worker_until, statuses
 
 
@@ -96,7 +105,8 @@ def test_reply_lands_in_the_customers_postfach_and_the_case_history(
 
     postfach = client.get("/api/v1/mailbox", headers=token_for("kd-1001")).json()
     [answer] = [m for m in postfach["messages"] if m["id"] == message_id]
-    assert answer["body"] == body and answer["submission_id"] == wba["id"]
+    assert written(answer) == body and answer["submission_id"] == wba["id"]
+    assert "Seydelstraße 2–5" in answer["body"]  # the jobcenter's closing follows what staff wrote
     assert answer["jobcenter_name"] == "Jobcenter Berlin Mitte"
     assert client.get("/api/v1/mailbox", headers=token_for("kd-1002")).json()["messages"] == []
 
@@ -104,7 +114,7 @@ def test_reply_lands_in_the_customers_postfach_and_the_case_history(
     assert (kind, actor, detail["message_id"]) == ("replied", "sb-berlin-1", message_id)
     assert body not in json.dumps(detail)  # the history holds ids only
     view = client.get(f"/api/v1/staff/submissions/{wba['id']}", headers=sb1).json()
-    assert [m["body"] for m in view["messages"] if m["sender"] == "jobcenter" and m["author_id"]] == [body]
+    assert [written(m) for m in view["messages"] if m["sender"] == "jobcenter" and m["author_id"]] == [body]
 
     empty = client.post(f"/api/v1/staff/submissions/{wba['id']}/reply", headers=sb1, json={"body": "   "})
     assert empty.status_code == 422 and empty.json()["error"]["code"] == "empty_message"
@@ -145,7 +155,7 @@ def test_a_customer_conversation_can_be_answered_reassigned_and_closed(
     assert client.post(f"{url}/reply", headers=sb1, json={"body": "Am Monatsende."}).status_code == 201
     assert [i["awaiting_reply"] for i in inbox(client, sb1, kind="message")["items"]] == [False]
     postfach = client.get("/api/v1/mailbox", headers=token_for("kd-1001")).json()
-    assert "Am Monatsende." in {m["body"] for m in postfach["messages"]}
+    assert "Am Monatsende." in {written(m) for m in postfach["messages"]}
 
     assert client.post(f"{url}/reassign", headers=sb1, json={"team_id": LEISTUNG_2}).json()["team_id"] == LEISTUNG_2
     sb2 = staff_headers(client, "sb-berlin-2")
