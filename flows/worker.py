@@ -19,7 +19,9 @@ import contextlib
 import functools
 import logging
 import os
+import signal
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -178,3 +180,48 @@ def worker_from_settings(
         maintenance_interval_seconds=settings.inbound_deadline_interval_seconds,
         telemetry=telemetry,
     )
+
+
+def run_until_signalled(worker: PipelineWorker) -> None:
+    """Run ``worker`` until SIGINT or SIGTERM, then let it finish the batch in hand and return.
+
+    Why the loop runs in a thread of its own: while a flow runs, Prefect's engine replaces the main thread's
+    SIGTERM handler with one that raises ``TerminationSignal`` wherever the main thread happens to be. Raised
+    inside an HTTP callback it is lost: the batch hangs on a broken connection and the worker never stops
+    (Kubernetes would kill it after its grace period, mid-batch). Outside the main thread Prefect leaves
+    signals alone, so here a signal always means the same: finish what was claimed, claim nothing new, exit.
+    """
+    started = threading.Event()
+    running: dict[str, Any] = {}
+    failure: list[BaseException] = []
+
+    async def serve() -> None:
+        running["loop"], running["stop"] = asyncio.get_running_loop(), asyncio.Event()
+        started.set()
+        await worker.run(running["stop"])
+
+    def in_thread() -> None:
+        try:
+            asyncio.run(serve())
+        except BaseException as exc:  # handed to the main thread, which exits with it
+            failure.append(exc)
+        finally:
+            started.set()
+
+    def request_stop(signum: int, _frame: object) -> None:
+        log.info("signal %d: finishing the current batch, then stopping", signum)
+        if "loop" in running:
+            running["loop"].call_soon_threadsafe(running["stop"].set)
+
+    thread = threading.Thread(target=in_thread, name="pipeline-worker")
+    thread.start()
+    started.wait()
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while thread.is_alive():
+            thread.join(0.5)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if failure:
+        raise failure[0]

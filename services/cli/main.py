@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
-import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -125,21 +123,12 @@ def simulator(
 @app.command()
 def worker() -> None:
     """Run one pipeline worker until interrupted."""
-    from flows.worker import worker_from_settings
+    from flows.worker import run_until_signalled, worker_from_settings
 
     settings = _settings()
     os.environ.setdefault("PREFECT_API_URL", settings.prefect_api_url)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    pipeline_worker = worker_from_settings(settings)
-
-    async def _run() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await pipeline_worker.run(stop)
-
-    asyncio.run(_run())
+    run_until_signalled(worker_from_settings(settings))
 
 
 @app.command()
