@@ -3,7 +3,6 @@ down is found by its receipt number, retried by an operator, and then completes 
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +14,7 @@ from services.store.db import Database
 from services.store.models import OutboxEntry, StageResult, Submission, SubmissionEvent
 from services.transfer.simulator import Faults, SimulatorState
 from tests.ops.conftest import OPERATOR, Headers
-from tests.support.pipeline import file_submission, run_worker_until, statuses
+from tests.support.pipeline import file_and_fail, run_worker_until, statuses
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 
@@ -23,10 +22,7 @@ TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 def _fail(
     client: TestClient, registry: ConnectorRegistry, token_for: Any, db: Database, worker: PipelineWorker, customer: str
 ) -> dict[str, Any]:
-    """File a WBA for ``customer`` and run the worker until it failed (the simulator must be down)."""
-    filed = file_submission(client, token_for(customer), "wba", copy.deepcopy(registry.get("wba").examples()[0]))
-    run_worker_until(worker, lambda: statuses(db, [filed["id"]])[filed["id"]] == "failed")
-    return filed
+    return file_and_fail(client, token_for(customer), registry.get("wba").examples()[0], db, worker)
 
 
 def test_lookup_shows_the_timeline_and_a_retry_completes_the_submission(

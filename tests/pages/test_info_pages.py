@@ -25,9 +25,9 @@ from services.settings import Settings
 from services.store.db import Database
 from services.store.migrate import upgrade
 from services.store.models import Jobcenter
+from tests.pages.accessibility import axe_violations
 from tests.support.http_server import UvicornThread
 
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LABEL = "Postleitzahl Ihres Wohnorts"
 
 
@@ -43,18 +43,6 @@ def database_url(tmp_path: Path) -> str:
 def portal(settings: Settings, db: Database, registry: ConnectorRegistry) -> Iterator[UvicornThread]:
     with UvicornThread(create_app(settings, db=db, registry=registry)) as server:
         yield server
-
-
-def axe_violations(page: Any) -> list[str]:
-    """WCAG 2.1 A and AA violations on the current page, one readable line per rule and element."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]})
-    return [
-        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')}"
-        for violation in results.response["violations"]
-        for node in violation["nodes"]
-    ]
 
 
 def heading_problems(page: Any) -> list[str]:

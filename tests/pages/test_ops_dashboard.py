@@ -3,9 +3,7 @@ a submission that failed while the simulator was down is seen, looked up, retrie
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,8 +19,9 @@ from services.portal.app import create_app
 from services.settings import Settings
 from services.store.db import Database
 from services.transfer.simulator import Faults, SimulatorState
+from tests.pages.accessibility import SERIOUS, axe_violations
 from tests.support.http_server import UvicornThread, free_port
-from tests.support.pipeline import file_submission, run_worker_until, statuses
+from tests.support.pipeline import file_and_fail, run_worker_until, statuses
 
 
 @pytest.fixture
@@ -45,26 +44,15 @@ def ops_link(settings: Settings, portal: str) -> str:
     return f"{portal}/ops?token={dev_issuer_for(settings).mint('ops-oncall-1', roles=['operator'])}"
 
 
-def _run_worker(worker: PipelineWorker, done: Callable[[], bool]) -> None:
-    """``run_worker_until`` in a thread of its own: Playwright's sync API keeps an event loop running in this one,
-    and the worker needs ``asyncio.run``."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(run_worker_until, worker, done).result()
-
-
 def _fail_wba(
     client: TestClient, registry: ConnectorRegistry, token_for: Any, db: Database, worker: PipelineWorker, who: str
 ) -> dict[str, Any]:
-    filed = file_submission(client, token_for(who), "wba", copy.deepcopy(registry.get("wba").examples()[0]))
-    _run_worker(worker, lambda: statuses(db, [filed["id"]])[filed["id"]] == "failed")
-    return filed
+    return file_and_fail(client, token_for(who), registry.get("wba").examples()[0], db, worker)
 
 
 def _no_serious_accessibility_violations(page: Any) -> None:
-    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
-    results = axe.Axe().run(page)
-    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, results.generate_report()
+    pytest.importorskip("axe_playwright_python.sync_playwright")
+    assert axe_violations(page, wcag_only=False, impacts=SERIOUS) == []
 
 
 def _no_personal_data(page: Any, *customer_ids: str) -> None:
@@ -125,7 +113,7 @@ def test_failed_submission_is_looked_up_retried_from_the_page_and_completes(
     with page.expect_navigation():
         page.get_by_role("button", name="Erneut versuchen", exact=True).click()
     assert page.get_by_role("status").inner_text().startswith("1 Einreichung erneut eingeplant")
-    _run_worker(worker, lambda: statuses(db, [filed["id"]])[filed["id"]] == "completed")
+    run_worker_until(worker, lambda: statuses(db, [filed["id"]])[filed["id"]] == "completed")
     page.reload()
     assert page.locator("#status").inner_text() == "abgeschlossen"
     assert page.get_by_role("button", name="Erneut versuchen", exact=True).count() == 0
@@ -172,7 +160,7 @@ def test_bulk_retry_from_the_page_takes_only_the_chosen_jobcenter(
     assert page.get_by_role("status").inner_text().startswith("1 Einreichung erneut eingeplant")
     assert page.get_by_text("Keine fehlgeschlagenen Einreichungen.").is_visible()
     expected = {berlin["id"]: "completed", leipzig["id"]: "completed"}
-    _run_worker(worker, lambda: statuses(db, list(expected)) == expected)
+    run_worker_until(worker, lambda: statuses(db, list(expected)) == expected)
     page.reload()
     totals = page.get_by_role("table", name="Einreichungen je Dienst und Jobcenter").locator("tfoot")
     assert totals.locator('[data-col="completed"]').inner_text() == "2"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +21,7 @@ from services.settings import Settings
 from services.store.db import Database
 from services.store.models import Customer, Document, Submission
 from services.transfer.simulator import SimulatorState
+from tests.pages.accessibility import SERIOUS, axe_violations
 from tests.staff.support import LEISTUNG_2, PNG, example, scan_pdf, staff_token, written
 from tests.support.http_server import UvicornThread
 from tests.support.pipeline import run_worker_until, statuses
@@ -106,30 +106,11 @@ def _press(page: Any, target: Any) -> None:
 
 
 def _no_axe_violations(page: Any) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert serious == [], results.generate_report()
+    assert axe_violations(page, wcag_only=False, impacts=SERIOUS) == []
 
 
 def _run_worker(worker: PipelineWorker, db: Database, submission_id: str) -> None:
-    """In its own thread: Playwright's sync API keeps an event loop busy in this one."""
-    failure: list[BaseException] = []
-
-    def done() -> bool:
-        return statuses(db, [submission_id])[submission_id] == "completed"
-
-    def run() -> None:
-        try:
-            run_worker_until(worker, done, max_rounds=400)
-        except BaseException as exc:  # noqa: BLE001 - reported in the test's thread
-            failure.append(exc)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=600)
-    assert not thread.is_alive() and not failure, failure
+    run_worker_until(worker, lambda: statuses(db, [submission_id])[submission_id] == "completed", max_rounds=400)
 
 
 def test_paper_form_to_processed_with_the_keyboard_in_chromium(  # type: ignore[no-untyped-def]

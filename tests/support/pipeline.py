@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -33,6 +35,24 @@ def run_worker_until(
     while not done():
         rounds += 1
         assert rounds <= max_rounds, "the pipeline did not finish within the bounded number of rounds"
-        if asyncio.run(worker.run_once()) == 0:
+        if _run_once(worker) == 0:
             time.sleep(pause)
     return rounds
+
+
+def _run_once(worker: PipelineWorker) -> int:
+    """One batch; in a thread of its own where this thread already runs an event loop (Playwright's sync API
+    does, in the page tests), because ``asyncio.run`` refuses to start a second one here."""
+    if asyncio._get_running_loop() is None:
+        return asyncio.run(worker.run_once())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(worker.run_once())).result()
+
+
+def file_and_fail(
+    client: TestClient, headers: dict[str, str], form: dict[str, Any], db: Database, worker: PipelineWorker
+) -> dict[str, Any]:
+    """File a WBA and run the worker until it failed (the back-office simulator must be down)."""
+    filed = file_submission(client, headers, "wba", copy.deepcopy(form))
+    run_worker_until(worker, lambda: statuses(db, [filed["id"]])[filed["id"]] == "failed")
+    return filed
