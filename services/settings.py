@@ -99,6 +99,11 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_sender: str = Field(default="postfach@ozgflow.invalid", description="From address of notification e-mails.")
     notification_max_attempts: int = Field(default=8, ge=1, description="SMTP tries before a notification is given up.")
+    request_max_bytes: int = Field(
+        default=12 * 1024 * 1024,
+        ge=64 * 1024,
+        description="Largest request body the portal reads at all (above it: 413); keep it above upload_max_bytes.",
+    )
     upload_max_bytes: int = Field(
         default=10 * 1024 * 1024, ge=1024, description="Largest accepted upload (attachments, scans)."
     )

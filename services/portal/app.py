@@ -11,6 +11,7 @@ from services.identity.dev_issuer import DevIssuer, dev_issuer_for
 from services.identity.verifier import TokenVerifier
 from services.portal.deps import PortalContext
 from services.portal.errors import install_error_handlers
+from services.portal.hardening import Hardening
 from services.portal.routes import (
     dev,
     drafts,
@@ -66,6 +67,7 @@ def create_app(
         efile=efile or efile_store_from_url(settings.resolved_efile_url),
     )
     install_error_handlers(app)
+    app.add_middleware(Hardening, max_body_bytes=settings.request_max_bytes)
     app.state.telemetry = telemetry or telemetry_from_settings(settings, component="portal")
     install_tracing(app, app.state.telemetry, continue_caller_trace=False)  # one trace per submission
     app.include_router(health.router)
