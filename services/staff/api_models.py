@@ -51,23 +51,8 @@ class PaperAccepted(BaseModel):
     status_url: str
 
 
-class InboxItemOut(BaseModel):
-    kind: str
-    id: str
+class InboxItemOut(InboxItem):
     url: str
-    receipt_number: str | None
-    subject: str | None
-    service: str | None
-    channel: str | None
-    team_id: str | None
-    team_name: str | None
-    state: str
-    at: datetime
-    pipeline_status: str | None
-    customer_id: str
-    customer_name: str
-    bg_number: str
-    awaiting_reply: bool
 
 
 class InboxOut(BaseModel):
@@ -213,7 +198,7 @@ def paper_accepted(intake: PaperIntake) -> PaperAccepted:
 
 def item_out(i: InboxItem) -> InboxItemOut:
     path = "submissions" if i.kind == "submission" else "threads"
-    return InboxItemOut(url=f"{API}/{path}/{i.id}", **i.__dict__)
+    return InboxItemOut(url=f"{API}/{path}/{i.id}", **i.model_dump())
 
 
 def ref_out(sub: Submission) -> SubmissionRef:

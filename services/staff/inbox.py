@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Select, String, and_, cast, exists, false, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
@@ -79,8 +80,11 @@ def inbox_filter(
     )
 
 
-@dataclass(frozen=True)
-class InboxItem:
+class InboxItem(BaseModel):
+    """One row of the inbox (a submission or a conversation); the API shows it as it is, plus its address."""
+
+    model_config = ConfigDict(frozen=True)
+
     kind: str
     id: str
     receipt_number: str | None
