@@ -108,6 +108,28 @@ class Settings(BaseSettings):
         default=10 * 1024 * 1024, ge=1024, description="Largest accepted upload (attachments, scans)."
     )
 
+    # --- Security (issue 8). Each block below belongs to one part; add that part's settings in its block. ---
+    secret_key: str = Field(
+        default="",
+        repr=False,
+        description="Secret for CSRF tokens and other MACs the portal issues (default in development: a random key "
+        "kept in data_dir); required in production.",
+    )
+
+    # Security: sign-in (OIDC) and trust levels.
+
+    # Security: endpoint x role table and abuse limits.
+
+    # Security: signed receipts.
+
+    # Security: audit log.
+
+    # Security: encryption at rest.
+
+    # Security: uploads (active content, malware scan).
+
+    # Security: data-subject rights and retention.
+
     # Telemetry (OpenTelemetry): traces and metrics carry ids, services and jobcenters only.
     otel_exporter: Literal["none", "console", "otlp", "memory"] = Field(
         default="none",

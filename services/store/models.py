@@ -172,6 +172,11 @@ class Submission(Base):
     processed_by: Mapped[str | None] = mapped_column(String(100))
     traceparent: Mapped[str | None] = mapped_column(String(55))
     """W3C trace context of the accepting request, so the worker continues the submission's trace."""
+    filed_digest: Mapped[str | None] = mapped_column(String(80))
+    """``sha256:<hex>`` over what was filed (canonical form JSON and attachments), named in the signed receipt."""
+    receipt_signature: Mapped[str | None] = mapped_column(Text)
+    """The platform's signature over the receipt statement, verifiable with the published key."""
+    receipt_key_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class OutboxEntry(Base):
@@ -414,3 +419,54 @@ class RolloutChange(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     load_test_run_id: Mapped[str | None] = mapped_column(ForeignKey("load_test_runs.id"))
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """Who read or changed which personal data, when, from where and why.
+
+    Append-only and hash-chained: ``entry_hash`` covers the entry's fields and ``prev_hash`` (the previous
+    entry's hash), so altering or removing an entry breaks every later link. Only ids are stored: the log
+    outlives erased customer data, so it has no foreign keys and carries no names or content.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_customer", "customer_id", "at"),
+        Index("ix_audit_log_jobcenter", "jobcenter_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    """``customer``, ``staff``, ``operator`` or ``system``."""
+    actor_id: Mapped[str] = mapped_column(String(200))
+    actor_jobcenter_id: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    """``read``, ``create``, ``update``, ``delete``, ``export`` ..."""
+    resource_type: Mapped[str] = mapped_column(String(32))
+    resource_id: Mapped[str] = mapped_column(String(100))
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    jobcenter_id: Mapped[str | None] = mapped_column(String(64))
+    purpose: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str | None] = mapped_column(String(100))
+    """Where the access came from: the client address, or the component for the platform's own reads."""
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class JobcenterKey(Base):
+    """A jobcenter's data key (envelope encryption), stored only wrapped by a master key from settings.
+
+    Several versions may exist: the newest ``active`` one encrypts new data, older ones still decrypt
+    (rotation without downtime); re-wrapping under a new master key rewrites ``wrapped_key`` only.
+    """
+
+    __tablename__ = "jobcenter_keys"
+
+    jobcenter_id: Mapped[str] = mapped_column(ForeignKey("jobcenters.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    wrapped_key: Mapped[str] = mapped_column(Text)
+    master_key_id: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="active")
+    """``active`` (encrypts new data) or ``retired`` (decrypts only)."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
