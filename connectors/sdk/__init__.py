@@ -20,6 +20,7 @@ from connectors.sdk.contract import (
 from connectors.sdk.inbound import InboundNoticeContext, InboundSpec
 from connectors.sdk.messages import problems_from_validation_error
 from connectors.sdk.registry import ConnectorLoadError, ConnectorRegistry
+from connectors.sdk.trust import TrustLevel
 
 __all__ = [
     "SDK_VERSION",
@@ -37,5 +38,6 @@ __all__ = [
     "ReceiptText",
     "ServiceForm",
     "SubmissionContext",
+    "TrustLevel",
     "problems_from_validation_error",
 ]

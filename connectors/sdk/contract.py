@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from connectors.sdk.trust import TrustLevel
+
 if TYPE_CHECKING:
     from connectors.sdk.inbound import InboundSpec
 
-SDK_VERSION = "1.1"
+SDK_VERSION = "1.2"
 """The contract's version. A connector declares the major version it was written for in
 ``sdk_version``; the registry refuses connectors written for another major version."""
 
@@ -160,6 +162,15 @@ class Connector:
     def check(self, form: ServiceForm) -> list[FieldProblem]:
         """Plausibility checks beyond types; return every problem found (German messages)."""
         return []
+
+    def required_trust_level(self, form: ServiceForm) -> TrustLevel:
+        """The sign-in trust level a customer needs to file this form (since SDK 1.2).
+
+        ``LOW`` by default. Return ``TrustLevel.SUBSTANTIAL`` where the form changes what a payment goes by —
+        bank details, the address — so that only someone who signed in with the eID (Online-Ausweis) can
+        redirect a benefit. Depends on the form's content: a VÄM reporting new income needs less than one
+        reporting a new IBAN. Paper filed by an intake clerk is not checked (the signature is on paper)."""
+        return TrustLevel.LOW
 
     def examples(self) -> list[dict[str, Any]]:
         """Valid sample forms as JSON-ready dicts (used by tests, docs, the demo, load tests)."""

@@ -9,6 +9,7 @@ from connectors.sdk import (
     ReceiptText,
     ServiceForm,
     SubmissionContext,
+    TrustLevel,
 )
 from connectors.sdk.declared import DeclaredConnector
 from connectors.sdk.documents import expect_form, handover_header, receipt_letter
@@ -20,6 +21,10 @@ from connectors.vaem.form import FORM_VERSION, Delivery, VaemForm
 
 def _vaem(form: ServiceForm) -> VaemForm:
     return expect_form(form, VaemForm)
+
+
+PAYMENT_CHANGES = frozenset({"address", "bank_details"})
+"""Change types that redirect where the benefit or the letters go: they need an eID sign-in."""
 
 
 class VaemConnector(DeclaredConnector):
@@ -40,6 +45,11 @@ class VaemConnector(DeclaredConnector):
     sample_forms = _examples.examples
     sections = vaem_sections
     handover_system: ClassVar[str] = "allegro"
+
+    def required_trust_level(self, form: ServiceForm) -> TrustLevel:
+        """A new address or bank account needs "substantial" (eID); other changes a plain sign-in."""
+        changed = {change.type for change in _vaem(form).changes}
+        return TrustLevel.SUBSTANTIAL if changed & PAYMENT_CHANGES else TrustLevel.LOW
 
     def handover_payload(self, form: ServiceForm, ctx: SubmissionContext) -> dict[str, Any]:
         """Derived from the submission only (no clock, no randomness), so a retried hand-over is identical."""

@@ -9,6 +9,7 @@ from connectors.sdk import (
     ReceiptText,
     ServiceForm,
     SubmissionContext,
+    TrustLevel,
 )
 from connectors.sdk.declared import DeclaredConnector
 from connectors.sdk.documents import expect_form, handover_header, receipt_letter
@@ -40,6 +41,10 @@ class WbaConnector(DeclaredConnector):
     sample_forms = _examples.examples
     sections = wba_sections
     handover_system: ClassVar[str] = "allegro"
+
+    def required_trust_level(self, form: ServiceForm) -> TrustLevel:
+        """A new bank account redirects the benefit: only with an eID sign-in (as on the BA's portal)."""
+        return TrustLevel.SUBSTANTIAL if _wba(form).bank_details.changed else TrustLevel.LOW
 
     def prefill(self, previous: ServiceForm) -> dict[str, Any]:
         """A new WBA asks for changes since the last one: what was reported then is known now, so every

@@ -1,19 +1,29 @@
-"""Signing in to server-rendered pages with a token link.
+"""Signing in to server-rendered pages: the way to the OIDC login, and the development token link.
 
-A browser link cannot send an Authorization header, so a page accepts ``?token=`` once: the token moves into an
-HttpOnly, SameSite=Strict cookie scoped to the pages' path and the browser is sent to the same address without
-the token (it must not stay in the address bar, the history or a proxy's log). Issue 8 replaces this with an
-OIDC login.
+A browser without a (valid) sign-in that opens a staff or ops page is sent to ``/auth/login`` with the page as
+``next``; API clients (no ``text/html`` in ``Accept``) keep getting their 401 JSON from the page's own check.
+
+The token link is a development convenience (page tests, `ozgflow token`): a page accepts ``?token=`` once, the
+token moves into an HttpOnly, SameSite=Strict cookie scoped to the pages' path and the browser is sent to the
+same address without the token (it must not stay in the address bar, the history or a proxy's log). In
+production it is refused: a token in a URL is a token in someone's log.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Literal
+from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
 from services.identity.verifier import Principal
+from services.portal.deps import OPS_COOKIE, SESSION_COOKIE, STAFF_COOKIE, PortalContext, verify_token
+from services.portal.errors import ApiError
+
+LEGACY_COOKIES = ((STAFF_COOKIE, "/staff"), (OPS_COOKIE, "/ops"))
+"""The token-link cookies and their paths (development)."""
 
 
 def token_to_cookie(request: Request, token: str, principal: Principal, *, cookie: str, path: str) -> RedirectResponse:
@@ -31,3 +41,53 @@ def token_to_cookie(request: Request, token: str, principal: Principal, *, cooki
         secure=request.url.scheme == "https",
     )
     return redirect
+
+
+def refuse_token_link_outside_development(ctx: PortalContext) -> None:
+    if not ctx.settings.dev_mode:
+        raise ApiError(
+            400,
+            "token_link_refused",
+            "Die Anmeldung über einen Link mit Token gibt es nur in der Entwicklungsumgebung. Bitte über "
+            "/auth/login anmelden.",
+        )
+
+
+def wants_page(request: Request) -> bool:
+    """A browser navigating (it asks for HTML), not an API client."""
+    return "text/html" in request.headers.get("accept", "")
+
+
+def login_url(request: Request, realm: Literal["customer", "staff"]) -> str:
+    here = request.url.remove_query_params("token")
+    back = f"{here.path}?{here.query}" if here.query else here.path
+    return "/auth/login?" + urlencode({"realm": realm, "next": back})
+
+
+def sign_in_first(
+    ctx: PortalContext, request: Request, token: str | None, *, realm: Literal["customer", "staff"]
+) -> Response | None:
+    """A redirect to the login for a browser whose token is missing, expired or otherwise invalid; None else.
+
+    Only for "not signed in" (401): a signed-in person without the role gets the page's 403, not a login loop."""
+    if not wants_page(request):
+        return None
+    try:
+        verify_token(ctx, token)
+    except ApiError as exc:
+        if exc.status != 401:
+            raise
+        return RedirectResponse(login_url(request, realm), status_code=303)
+    return None
+
+
+def forget_token_links(response: Response, *, secure: bool) -> None:
+    """Delete the token-link cookies (development): they would shadow a new sign-in on their pages."""
+    for name, path in LEGACY_COOKIES:
+        response.delete_cookie(name, path=path, httponly=True, samesite="strict", secure=secure)
+
+
+def forget_sign_in(response: Response, *, secure: bool) -> None:
+    """Delete the sign-in cookie and the token-link cookies (signing out)."""
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=secure)
+    forget_token_links(response, secure=secure)
