@@ -43,6 +43,16 @@ class StartedStack:
                 "OZGFLOW_PORTAL_PORT": str(self.settings.portal_port),
                 "OZGFLOW_PREFECT_PORT": str(self.settings.prefect_port),
                 "OZGFLOW_SIMULATOR_PORT": str(self.settings.simulator_port),
+                # Every virtual user comes from this one address and reuses a few demo customers: the portal's
+                # abuse limits (docs/security.md) would measure themselves, not the platform.
+                **dict.fromkeys(
+                    (
+                        "OZGFLOW_RATE_LIMIT_SUBMISSIONS_PER_CUSTOMER",
+                        "OZGFLOW_RATE_LIMIT_SUBMISSIONS_PER_ADDRESS",
+                        "OZGFLOW_RATE_LIMIT_LOGINS_PER_ADDRESS",
+                    ),
+                    "",
+                ),
             }
         )
         if self.settings.roadmap_path:
