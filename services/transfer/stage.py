@@ -7,6 +7,8 @@ from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
+from services.audit.log import AuditActor, record_access
+from services.audit.purposes import Action, Purpose
 from services.pipeline.errors import PermanentStageError, SafeStageError
 from services.pipeline.job import StageJob
 from services.pipeline.stage import StageOutput
@@ -58,3 +60,15 @@ class TransferStage:
         submission = session.get(Submission, job.submission_id)
         assert submission is not None
         submission.case_reference = output.reference
+        # The hand-over passed the customer's form data to another system: one audit entry per successful
+        # hand-over, in the transaction that marks the stage succeeded (a rerun skips the stage, so none twice).
+        record_access(
+            session,
+            actor=AuditActor.system(self.name),
+            action=Action.TRANSFER,
+            resource_type="submission",
+            resource_id=submission.id,
+            purpose=Purpose.TRANSFER,
+            customer_id=submission.customer_id,
+            jobcenter_id=submission.jobcenter_id,
+        )

@@ -1,0 +1,130 @@
+"""``AuditDep``: handlers record an access with what they know (what, why), the request supplies the rest
+(who, from where, and a reason staff may give).
+
+Who: the caller the access gate established (``request.state.caller``, services/portal/access.py) — a staff
+member with their jobcenter (from our staff table), an operator, a customer or a pushing back-office system.
+Where the gate did not run (an app built without it), the request's token is checked again the same way.
+From where: the client address, behind the reverse proxies named in ``OZGFLOW_TRUSTED_PROXIES`` the address
+they forwarded. Why: the handler's fixed purpose (services/audit/purposes.py) plus, optionally, the caller's own
+reason in the header ``X-Access-Reason`` (at most 200 characters, UTF-8 allowed) where the law expects one.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session
+
+from services.audit.log import REASON_MAX, AuditActor, record_access
+from services.portal.access import request_token
+from services.portal.deps import ContextDep, PortalContext, verify_token
+from services.portal.errors import ApiError
+from services.portal.rate_limits import client_address, trusted_networks
+from services.store.models import AuditEntry, StaffMember
+
+JOBCENTER_ROLES = frozenset({"staff", "intake", "admin"})
+
+
+def _caller_roles(request: Request, ctx: PortalContext) -> tuple[str, frozenset[str]]:
+    """(subject, roles) from the access gate, else from the request's token (bearer header or page cookie)."""
+    caller = getattr(request.state, "caller", None)
+    if caller is not None and caller.subject is not None:
+        return caller.subject, frozenset(caller.roles)
+    principal = verify_token(ctx, request_token(request))  # the gate's own reading of the request
+    return principal.subject, frozenset(principal.roles)
+
+
+def actor_of(request: Request, ctx: PortalContext, session: Session) -> AuditActor:
+    """Who is calling, as the audit log names them (ids only)."""
+    source = client_address(request, trusted_networks(ctx.settings.trusted_proxies))
+    subject, roles = _caller_roles(request, ctx)
+    if roles & JOBCENTER_ROLES or "staff" in roles:
+        member = session.get(StaffMember, subject)
+        if member is not None:
+            return AuditActor(kind="staff", id=member.id, jobcenter_id=member.jobcenter_id, source=source)
+    if "operator" in roles:
+        return AuditActor(kind="operator", id=subject, source=source)
+    if "customer" in roles:
+        return AuditActor(kind="customer", id=subject, source=source)
+    if "inbound" in roles:
+        return AuditActor(kind="system", id=f"inbound:{subject}", source=source)
+    raise RuntimeError("AuditDep used on a request without a signed-in caller")
+
+
+def access_reason(raw: str | None) -> str | None:
+    """The caller's reason: HTTP headers arrive as Latin-1, so UTF-8 sent as-is is decoded again; control
+    characters are refused (they would forge lines in exports), and so is anything longer than the column."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        text = raw.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        text = raw
+    text = " ".join(text.split())
+    if any(unicodedata.category(ch).startswith("C") for ch in text):
+        raise ApiError(422, "invalid_access_reason", "Der Zugriffsgrund (X-Access-Reason) enthält Steuerzeichen.")
+    if len(text) > REASON_MAX:
+        raise ApiError(
+            422,
+            "invalid_access_reason",
+            f"Der Zugriffsgrund (X-Access-Reason) ist zu lang: höchstens {REASON_MAX} Zeichen, bitte kürzen.",
+        )
+    return text
+
+
+class Audit:
+    """Records accesses of the current request's caller into the handler's transaction."""
+
+    def __init__(self, request: Request, ctx: PortalContext, reason: str | None) -> None:
+        self._request, self._ctx, self.reason = request, ctx, reason
+        self._actor: AuditActor | None = None
+
+    def actor(self, session: Session) -> AuditActor:
+        if self._actor is None:
+            self._actor = actor_of(self._request, self._ctx, session)
+        return self._actor
+
+    def record(
+        self,
+        session: Session,
+        *,
+        action: str,
+        resource_type: str,
+        resource_id: str,
+        purpose: str,
+        customer_id: str | None = None,
+        jobcenter_id: str | None = None,
+        reason: str | None = None,
+    ) -> AuditEntry:
+        """One entry, written when ``session`` commits (with the access, or not at all)."""
+        return record_access(
+            session,
+            actor=self.actor(session),
+            action=action,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            purpose=purpose,
+            customer_id=customer_id,
+            jobcenter_id=jobcenter_id,
+            reason=reason or self.reason,
+        )
+
+
+def get_audit(
+    request: Request,
+    ctx: ContextDep,
+    x_access_reason: Annotated[
+        str | None,
+        Header(
+            max_length=1000,
+            description="Optional reason for this access, in your own words where the law expects one "
+            "(at most 200 characters); stored in the audit log.",
+        ),
+    ] = None,
+) -> Audit:
+    return Audit(request, ctx, access_reason(x_access_reason))
+
+
+AuditDep = Annotated[Audit, Depends(get_audit)]
