@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from connectors.sdk import Connector, FieldProblem, ServiceForm, problems_from_validation_error
 from services.intake.receipts import new_receipt_number
+from services.receipts.canonical import NotCanonicalisable
+from services.receipts.signing import ReceiptSigner
 from services.store import outbox
 from services.store.models import InboundItem, Submission, utcnow
 
@@ -152,9 +155,15 @@ def accept_submission(
     channel: str = "online",
     attach_to: str | None = None,
     traceparent: str | None = None,
+    signer: ReceiptSigner | None = None,
+    filed_files: Sequence[str] = (),
 ) -> Acceptance:
     """Validate and store; ``traceparent`` (W3C trace context of the accepting request, if traced) is kept on the
-    submission so the pipeline continues that trace. A replayed submission keeps the trace it was accepted in."""
+    submission so the pipeline continues that trace. A replayed submission keeps the trace it was accepted in.
+
+    ``signer`` signs the receipt in this transaction (digest of the form and of ``filed_files``, the SHA-256 hex
+    of files filed with it such as the paper scan); a replay returns the receipt signed the first time. Every
+    portal channel passes one; without it (benchmarks, tools) the submission has no signed receipt."""
     form = validate_form(connector, payload)
     form_data = form.model_dump(mode="json")
     request_hash = _request_hash(connector.key, form_data, attach_to)
@@ -180,6 +189,13 @@ def accept_submission(
         parent_submission_id=parent_id,
         traceparent=traceparent,
     )
+    if signer is not None:
+        try:
+            signer.sign(submission, attachments=filed_files)
+        except NotCanonicalisable:
+            raise SubmissionRejected(
+                "invalid_form", "Das Formular enthält ungültige Zeichen. Bitte die Angaben neu eingeben."
+            ) from None
     try:
         with session.begin_nested():
             submission.inbound_item_id = _answered_item(session, connector, customer_id, form)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from connectors.sdk import Connector, problems_from_validation_error
 from services.intake.acceptance import Acceptance, SubmissionRejected, accept_submission
+from services.receipts.signing import ReceiptSigner
 from services.store.models import Draft, Submission
 
 PREFILLED, MISSING, CONFIRMED, CHANGED = "prefilled", "missing", "confirmed", "changed"
@@ -104,6 +105,7 @@ def submit_draft(
     connector: Connector,
     idempotency_key: str | None,
     traceparent: str | None = None,
+    signer: ReceiptSigner | None = None,
 ) -> Acceptance:
     if draft.submission_id is not None:
         submission = session.get(Submission, draft.submission_id)
@@ -124,6 +126,7 @@ def submit_draft(
         payload=draft.form_data,
         idempotency_key=idempotency_key,
         traceparent=traceparent,
+        signer=signer,
     )
     draft.submission_id = acceptance.submission.id
     return acceptance
