@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from services.crypto.keyring import Keyring
+    from services.settings import Settings
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -49,12 +53,26 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
 
 
 class Database:
-    """One engine plus its session factory; passed to whatever needs the database."""
+    """One engine plus its session factory; passed to whatever needs the database.
 
-    def __init__(self, url: str, *, engine: Engine | None = None) -> None:
+    With a ``keyring``, personal data in its sessions is encrypted at rest (services/crypto/orm.py) and the
+    keyring follows this engine's transactions. Without one (tests, migrations) values are stored as given;
+    rows sealed by others still load, but reading a sealed attribute fails loudly. Components built from settings
+    use ``database_from_settings``.
+    """
+
+    def __init__(self, url: str, *, engine: Engine | None = None, keyring: Keyring | None = None) -> None:
+        from services.crypto.orm import install, install_load_listeners
+
         self.url = url
         self.engine = engine or make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.keyring = keyring
+        if keyring is not None:
+            keyring.bind(self.engine)
+            install(self.sessions, keyring)
+        else:
+            install_load_listeners()
 
     @property
     def backend(self) -> str:
@@ -68,3 +86,10 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def database_from_settings(settings: Settings) -> Database:
+    """The platform's database with its keyring: what every component built from settings uses."""
+    from services.crypto import keyring_from_settings
+
+    return Database(settings.resolved_database_url, keyring=keyring_from_settings(settings))
