@@ -19,6 +19,17 @@ chromium:
 			|| echo "    (could not install chromium: page tests will be skipped)"; \
 	fi
 
+# ClamAV's daemon for the malware-scan tests (Debian's clamav-daemon). The tests start their own clamd with a
+# one-line EICAR signature, so freshclam is never run (it cannot download here). Installed only when missing and
+# we are root; quietly skipped elsewhere (the scan tests then skip with a reason).
+.PHONY: clamav
+clamav:
+	@if [ ! -x /usr/sbin/clamd ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "==> installing Debian's clamav-daemon for the malware-scan tests"; \
+		(apt-get update -qq && apt-get install -y -qq --no-install-recommends clamav-daemon >/dev/null) \
+			|| echo "    (could not install clamav-daemon: malware-scan tests will be skipped)"; \
+	fi
+
 $(STAMP): pyproject.toml
 	@echo "==> creating the virtual environment in $(VENV) and installing ozgflow (first run takes a few minutes)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +40,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	@$(BIN)/ozgflow up
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium clamav
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
