@@ -12,14 +12,15 @@ from prefect import flow, get_run_logger
 from connectors.sdk.registry import ConnectorRegistry
 from services.maintenance import run_maintenance
 from services.settings import Settings
-from services.store.db import Database
+from services.store.db import database_from_settings
 
 
 @flow(name="maintenance", persist_result=False, log_prints=False)
 async def maintenance() -> dict[str, int]:
-    """Deadlines of inbound items (placement offers) and whatever else services/maintenance.py runs."""
+    """Deadlines of inbound items (placement offers), notification e-mails and, once a day, retention
+    (services/privacy/: deleting what is due) — whatever services/maintenance.py runs. Counts only."""
     settings = Settings()
-    db = Database(settings.resolved_database_url)
+    db = database_from_settings(settings)
     try:
         counts = await anyio.to_thread.run_sync(run_maintenance, db, ConnectorRegistry.from_entry_points(), settings)
     finally:

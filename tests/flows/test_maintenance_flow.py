@@ -35,7 +35,12 @@ def test_maintenance_flow_reminds_once_on_the_configured_database(
     monkeypatch.setenv("OZGFLOW_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("OZGFLOW_SMTP_PORT", str(smtp_sink.port))
     sent = {"notified": 2, "notifications_retrying": 0, "notifications_failed": 0}  # the offer and the reminder
-    assert asyncio.run(maintenance()) == {"reminded": 1, "expired": 0, **sent}
+    assert _without_retention(asyncio.run(maintenance())) == {"reminded": 1, "expired": 0, **sent}
     quiet = {"notified": 0, "notifications_retrying": 0, "notifications_failed": 0}
-    assert asyncio.run(maintenance()) == {"reminded": 0, "expired": 0, **quiet}  # idempotent
+    assert _without_retention(asyncio.run(maintenance())) == {"reminded": 0, "expired": 0, **quiet}  # idempotent
     assert len(smtp_sink.capture.messages) == 2 and smtp_sink.capture.recipients[0] == ["anna.schmidt@example.org"]
+
+
+def _without_retention(counts: dict[str, int]) -> dict[str, int]:
+    """Retention's counts (tests/privacy/test_maintenance.py) appear in the pass that ran it."""
+    return {name: value for name, value in counts.items() if not name.startswith("retention_")}
