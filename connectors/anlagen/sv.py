@@ -30,7 +30,7 @@ from connectors.anlagen.common import (
 from connectors.sdk import FieldProblem, ServiceForm
 from connectors.sdk.fields import Choice, PersonName, ShortText, section_config
 
-_VSNR = re.compile(r"\d{8}[A-Z]\d{3}")
+_VSNR = re.compile(r"[0-9]{8}[A-Z][0-9]{3}")  # ASCII digits only (\d matches any script's)
 _WEIGHTS = (2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1)
 
 

@@ -21,7 +21,7 @@ class Employer(BaseModel):
 
     name: ShortText = Field(title="Arbeitgeber")
     street: ShortText | None = Field(default=None, title="Straße und Hausnummer")
-    postal_code: str | None = Field(default=None, pattern=r"^\d{5}$", title="Postleitzahl")
+    postal_code: str | None = Field(default=None, pattern=r"^[0-9]{5}$", title="Postleitzahl")
     city: ShortText = Field(title="Ort")
     contact_person: ShortText | None = Field(default=None, title="Ansprechperson")
     email: ShortText | None = Field(default=None, title="E-Mail")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -13,8 +14,11 @@ from zoneinfo import ZoneInfo
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
-_BG_NUMBER = re.compile(r"^\d{5}BG\d{7}$")
-_POSTAL_CODE = re.compile(r"^\d{5}$")
+# [0-9], not \d: in a str pattern \d also matches Arabic-Indic, full-width and other digits, which look like
+# a BG number or postal code on screen and then route to no jobcenter and break the back office. The platform's
+# other checks of these two (paper intake, the postal-code lookup) use these same patterns.
+BG_NUMBER = re.compile(r"^[0-9]{5}BG[0-9]{7}$")
+POSTAL_CODE = re.compile(r"^[0-9]{5}$")
 
 
 def _normalise_iban(value: object) -> object:
@@ -22,7 +26,7 @@ def _normalise_iban(value: object) -> object:
 
 
 def _check_iban(value: str) -> str:
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", value):
+    if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}", value):
         raise PydanticCustomError(
             "iban_format", "Die IBAN hat kein gültiges Format (z. B. DE89 3704 0044 0532 0130 00)."
         )
@@ -36,7 +40,7 @@ def _check_iban(value: str) -> str:
 
 
 def _check_bg_number(value: str) -> str:
-    if not _BG_NUMBER.fullmatch(value):
+    if not BG_NUMBER.fullmatch(value):
         raise PydanticCustomError(
             "bg_number_format",
             "Die BG-Nummer besteht aus 5 Ziffern, 'BG' und 7 Ziffern, z. B. 12345BG0012345.",
@@ -45,7 +49,7 @@ def _check_bg_number(value: str) -> str:
 
 
 def _check_postal_code(value: str) -> str:
-    if not _POSTAL_CODE.fullmatch(value):
+    if not POSTAL_CODE.fullmatch(value):
         raise PydanticCustomError("postal_code_format", "Die Postleitzahl besteht aus genau 5 Ziffern.")
     return value
 
@@ -69,14 +73,27 @@ def _two_places(value: Decimal) -> Decimal:
 
 _CENT = Decimal("0.01")
 Money = Annotated[Decimal, Field(ge=0, le=Decimal(1000000), decimal_places=2), AfterValidator(_two_places)]
-ShortText = Annotated[str, Field(min_length=1, max_length=200)]
-LongText = Annotated[str, Field(min_length=1, max_length=2000)]
+_LINE_BREAKS = frozenset("\t\n\r")
+
+
+def _check_text(value: str) -> str:
+    """No control characters but tab and line breaks: a NUL cannot even be stored in PostgreSQL, and the others
+    only hide text from the clerk reading the PDF."""
+    if any(unicodedata.category(ch) == "Cc" and ch not in _LINE_BREAKS for ch in value):
+        raise PydanticCustomError(
+            "control_character", "Der Text enthält ein unsichtbares Steuerzeichen. Bitte den Text neu eingeben."
+        )
+    return value
+
+
+ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_check_text)]
+LongText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_check_text)]
 
 
 def _check_person_name(value: str) -> str:
     if any(ch.isdigit() for ch in value):
         raise PydanticCustomError("person_name_digits", "Ein Name darf keine Ziffern enthalten. Bitte prüfen.")
-    return value
+    return _check_text(value)
 
 
 PersonName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_check_person_name)]

@@ -6,9 +6,10 @@ Customers read these messages; they must say what to fix, not how the parser fai
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
+from pydantic_core.core_schema import ErrorType
 
 from connectors.sdk.contract import FieldProblem
 
@@ -25,6 +26,7 @@ _MESSAGES: dict[str, str] = {
     "int_parsing": "Bitte eine ganze Zahl angeben.",
     "float_type": "Bitte eine Zahl angeben.",
     "float_parsing": "Bitte eine Zahl angeben.",
+    "finite_number": "Bitte eine endliche Zahl angeben (nicht NaN oder unendlich).",
     "decimal_type": "Bitte einen Betrag angeben, z. B. 450.00.",
     "decimal_parsing": "Bitte einen Betrag angeben, z. B. 450.00.",
     "decimal_max_places": "Bitte höchstens {decimal_places} Nachkommastellen angeben.",
@@ -49,6 +51,8 @@ _MESSAGES: dict[str, str] = {
     "union_tag_not_found": "Bitte die Art angeben (Feld {discriminator}).",
 }
 _FALLBACK = "Die Angabe ist ungültig. Bitte prüfen."
+_PYDANTIC_TYPES = frozenset(get_args(ErrorType))
+"""Pydantic's own error types: their ``msg`` is English, so one without a German template gets the fallback."""
 
 
 def field_path(loc: tuple[Any, ...], data: Any = None) -> str:
@@ -61,7 +65,8 @@ def field_path(loc: tuple[Any, ...], data: Any = None) -> str:
     parts: list[str] = []
     node = data
     for segment in loc:
-        if isinstance(segment, str) and ("[" in segment or segment.startswith("function-")):
+        sent = isinstance(node, dict) and segment in node  # a key the client sent is a field, whatever it looks like
+        if not sent and isinstance(segment, str) and ("[" in segment or segment.startswith("function-")):
             continue
         if (
             isinstance(node, dict)
@@ -77,7 +82,7 @@ def field_path(loc: tuple[Any, ...], data: Any = None) -> str:
             node = node[segment] if 0 <= segment < len(node) else None
         else:
             node = None
-    return ".".join(parts) or "__root__"
+    return ".".join(parts) if parts else "__root__"  # an unknown key "" is named as sent
 
 
 def _german(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -95,8 +100,8 @@ def problems_from_errors(errors: Iterable[Mapping[str, Any]], data: Any = None) 
         ctx = err.get("ctx") or {}
         template = _MESSAGES.get(code)
         if template is None:
-            # Custom errors (PydanticCustomError) already carry a German message.
-            message = err["msg"] if code not in ("value_error", "assertion_error") else _FALLBACK
+            # Custom errors (PydanticCustomError) already carry a German message; pydantic's own are English.
+            message = err["msg"] if code not in _PYDANTIC_TYPES else _FALLBACK
             if code == "value_error" and ctx.get("error"):
                 message = str(ctx["error"])
         else:

@@ -38,6 +38,7 @@ from connectors.sdk.contract import (
 )
 from connectors.sdk.messages import problems_from_validation_error
 from connectors.sdk.registry import ConnectorRegistry
+from connectors.sdk.trust import TrustLevel
 
 ENGLISH = ("Field required", "Input should", "Extra inputs", "Value error", "valid ")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
@@ -210,6 +211,11 @@ class ConnectorContract:
             assert receipt.subject.strip() and receipt.body.strip()
             assert ctx.receipt_number in receipt.subject + receipt.body
             assert ctx.jobcenter.name in receipt.body
+
+    def test_required_trust_level_is_a_trust_level(self) -> None:
+        """The platform compares it with the sign-in's level: anything but a ``TrustLevel`` would be a 500."""
+        for form in self.forms():
+            assert isinstance(self.connector.required_trust_level(form), TrustLevel)
 
     def test_prefill_gives_a_form_the_customer_can_confirm(self) -> None:
         for form in self.forms():

@@ -5,13 +5,11 @@ The same table routing uses (``jobcenter_areas``), so what the public page says 
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy.orm import Session
 
+from connectors.sdk.fields import POSTAL_CODE
 from services.store.models import Jobcenter, JobcenterArea
 
-POSTAL_CODE = re.compile(r"^[0-9]{5}$")
 EXAMPLE = "10115"
 
 

@@ -15,7 +15,6 @@ Rollout states do not apply: paper keeps arriving whatever is switched on online
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -24,16 +23,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors.sdk import Connector, FieldProblem
+from connectors.sdk.fields import BG_NUMBER, POSTAL_CODE
 from services.efile.store import EFileStore, EFileStoreError
 from services.efile.uploads import CheckedUpload, new_document_id, store_upload
 from services.intake.acceptance import SubmissionRejected, accept_submission, validate_form
 from services.intake.routing import RoutingFailed, responsible_jobcenter
+from services.receipts.signing import ReceiptSigner
 from services.store.models import Customer, Document, Jobcenter, JobcenterArea, Submission, SubmissionEvent, utcnow
 
 PAPER = "paper"
 SCAN = "scan"
-BG_NUMBER = re.compile(r"^\d{5}BG\d{7}$")
-POSTAL_CODE = re.compile(r"^\d{5}$")
 _LIMITS = {"given_name": 100, "family_name": 100, "street": 200, "city": 100}
 
 
@@ -238,6 +237,7 @@ def intake_paper(
     idempotency_key: str | None = None,
     attach_to: str | None = None,
     traceparent: str | None = None,
+    signer: ReceiptSigner | None = None,
 ) -> PaperIntake:
     """Accept a keyed-in paper form with its scan; raises PaperIntakeRejected (nothing stored) when it cannot.
 
@@ -260,6 +260,8 @@ def intake_paper(
                 channel=PAPER,
                 attach_to=_parent_id(session, customer, attach_to),
                 traceparent=traceparent,
+                signer=signer,
+                filed_files=(scan.sha256,),  # the signed digest covers the scan too
             )
         except SubmissionRejected as exc:
             status = 409 if exc.code == "idempotency_key_reused" else 422

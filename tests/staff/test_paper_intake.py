@@ -155,6 +155,11 @@ def test_refused_paper_intake_stores_nothing(
         "customer.bg_number": "bg_number_other_jobcenter",
         "customer.postal_code": "postal_code_other_jobcenter",
     }
+    # Arabic-Indic and full-width digits look like a BG number or postal code on screen but are none
+    foreign_digits = {**NEW_PERSON, "bg_number": "٩٦١٠١BG٠٠٩٩٩٩١", "postal_code": "１０１１５"}
+    refused = paper(client, clerk, service="wba", form=form, **foreign_digits)
+    problems = {f["field"]: f["code"] for f in refused.json()["error"]["fields"]}
+    assert problems == {"customer.bg_number": "invalid_bg_number", "customer.postal_code": "invalid_postal_code"}
     for bad, code, status in (
         ({"customer_id": "kd-4001"}, "customer_not_found", 404),  # Bremen's customer looks missing
         ({"customer_id": "kd-1001", "bg_number": "96101BG0012342"}, "customer_ambiguous", 422),
