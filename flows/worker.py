@@ -161,11 +161,11 @@ def worker_from_settings(
     if runner is None:
         from connectors.sdk.registry import ConnectorRegistry
         from services.pipeline.assembly import build_runner
-        from services.store.db import Database
+        from services.store.db import database_from_settings
 
         runner = build_runner(
             settings,
-            db=Database(settings.resolved_database_url),
+            db=database_from_settings(settings),
             registry=ConnectorRegistry.from_entry_points(),
             telemetry=telemetry,
         )

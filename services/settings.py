@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import parse_qs, urlparse
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,7 +21,12 @@ DEV_INBOUND_API_KEYS = {"verbis": "dev-verbis-key"}
 class Settings(BaseSettings):
     """Configuration read from ``OZGFLOW_*`` environment variables (and an optional ``.env``)."""
 
-    model_config = SettingsConfigDict(env_prefix="OZGFLOW_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="OZGFLOW_",
+        env_file=".env",
+        extra="ignore",
+        hide_input_in_errors=True,  # a validation message must not repeat secrets (keys, passwords in URLs)
+    )
 
     environment: Literal["development", "production"] = Field(
         default="development",
@@ -29,7 +35,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path(".ozgflow"), description="Project-local folder for embedded data.")
 
     # Database and e-file store: embedded defaults are derived from data_dir when left empty.
-    database_url: str = Field(default="", description="SQLAlchemy URL; default SQLite in data_dir.")
+    database_url: str = Field(
+        default="", repr=False, description="SQLAlchemy URL; default SQLite in data_dir."  # may carry a password
+    )
     efile_url: str = Field(
         default="",
         repr=False,  # an s3:// URL may carry the secret key
@@ -68,6 +76,7 @@ class Settings(BaseSettings):
     verbis_url: str = Field(default="", description="Base URL of the placement back-office system.")
     inbound_api_keys: dict[str, str] = Field(
         default_factory=lambda: dict(DEV_INBOUND_API_KEYS),
+        repr=False,
         description='API key per system that pushes inbound items, JSON like {"verbis": "..."}; set in production.',
     )
     simulator_push_url: str = Field(
@@ -117,18 +126,160 @@ class Settings(BaseSettings):
     )
 
     # Security: sign-in (OIDC) and trust levels.
+    # Customers sign in at auth_issuer (BundID/DeutschlandID via an OIDC broker), staff and operators at
+    # staff_auth_issuer (the organisation's IdP); each staff_* setting left empty means "as the customers'".
+    staff_auth_issuer: str = Field(default="", description="OIDC issuer of staff and operators (default: auth_issuer).")
+    staff_auth_audience: str = Field(default="", description="Audience of staff tokens (default: auth_audience).")
+    staff_auth_jwks_url: str = Field(
+        default="", description="JWKS of the staff issuer (default: auth_jwks_url); required for a separate issuer."
+    )
+    auth_client_id: str = Field(default="ozgflow-portal", description="The portal's OIDC client id at auth_issuer.")
+    auth_client_secret: str = Field(
+        default="", repr=False, description="Client secret at auth_issuer (empty: a public client with PKCE only)."
+    )
+    staff_auth_client_id: str = Field(
+        default="", description="Client id at the staff issuer (default: auth_client_id)."
+    )
+    staff_auth_client_secret: str = Field(
+        default="", repr=False, description="Client secret at the staff issuer (default: auth_client_secret)."
+    )
+    auth_trust_level_claim: str = Field(
+        default="acr",
+        description="Token claim with the sign-in's trust level (eIDAS LoA URI, low/substantial/high or "
+        "STORK-QAA-Level-1..4); missing or unknown counts as low.",
+    )
+    auth_jwks_max_age_seconds: float = Field(
+        default=600.0, gt=0, description="How long a fetched JWKS is used before it is fetched again."
+    )
+    auth_jwks_min_refetch_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="At most one JWKS fetch per this interval for tokens naming an unknown key id.",
+    )
 
     # Security: endpoint x role table and abuse limits.
+    rate_limit_storage_url: str = Field(
+        default="memory://",
+        repr=False,  # a redis:// URL may carry a password
+        description="Where rate-limit counters live: memory:// (one portal process) or redis://[:PASSWORD@]HOST:6379/N "
+        "(shared by several portal replicas).",
+    )
+    rate_limit_key_prefix: str = Field(
+        default="ozgflow-rl", description="Prefix of the counters' keys (several installations on one Redis)."
+    )
+    rate_limit_submissions_per_customer: str = Field(
+        default="20/minute;200/day",
+        description="Submissions, drafts, Postfach messages and paper intakes per signed-in person (limits "
+        "notation, ';' separates several; empty: no limit).",
+    )
+    rate_limit_submissions_per_address: str = Field(
+        default="300/minute", description="The same requests per client address (empty: no limit)."
+    )
+    rate_limit_logins_per_address: str = Field(
+        default="60/minute", description="Sign-in requests per client address (empty: no limit)."
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description='Reverse proxies (addresses or CIDR, JSON list like ["10.0.0.0/8"]) whose X-Forwarded-For '
+        "names the client address; empty: the peer address is the client.",
+    )
 
     # Security: signed receipts.
+    receipt_signing_key: str = Field(
+        default="",
+        repr=False,
+        description="Ed25519 private key that signs receipts: PEM (PKCS#8) or the base64 of its raw 32 bytes "
+        "(default in development: a key generated once in data_dir); required in production.",
+    )
+    receipt_previous_public_keys: list[str] = Field(
+        default_factory=list,
+        description="Public halves of earlier receipt keys (PEM or base64 raw 32 bytes), as a JSON list: still "
+        "published so old receipts verify, never used to sign (key rotation, docs/security.md).",
+    )
 
     # Security: audit log.
 
     # Security: encryption at rest.
+    encryption_master_keys: dict[str, str] = Field(
+        default_factory=dict,
+        repr=False,
+        description='Master keys that wrap the jobcenters\' data keys, JSON like {"2026-1": "<base64 of 32 random '
+        'bytes>"}; several during a master key rotation (default in development: a key generated once in '
+        "data_dir); required in production.",
+    )
+    encryption_active_master_key: str = Field(
+        default="",
+        description="Id of the master key that wraps new and re-wrapped data keys (may be empty with a single key).",
+    )
+    encryption_key_cache_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="How long a process keeps using a jobcenter's active data key before asking again (a rotation "
+        "reaches every process within this time).",
+    )
+    encryption_require_envelopes: bool = Field(
+        default=False,
+        description="Refuse plaintext records and e-file objects (set once `ozgflow keys reencrypt` sealed the "
+        "ones stored before encryption).",
+    )
+
+    @model_validator(mode="after")
+    def _check_encryption_keys(self) -> Settings:
+        from services.crypto.master import decode_master_key
+
+        for key_id, value in self.encryption_master_keys.items():
+            decode_master_key(key_id, value)
+        active = self.encryption_active_master_key
+        if active and active not in self.encryption_master_keys:
+            raise ValueError(
+                f"OZGFLOW_ENCRYPTION_ACTIVE_MASTER_KEY '{active}' is not in OZGFLOW_ENCRYPTION_MASTER_KEYS."
+            )
+        if not active and len(self.encryption_master_keys) > 1:
+            raise ValueError("OZGFLOW_ENCRYPTION_ACTIVE_MASTER_KEY must name one of the configured master keys.")
+        return self
 
     # Security: uploads (active content, malware scan).
+    clamd_url: str = Field(
+        default="",
+        pattern=r"^$|^unix:///[^?#]+$|^tcp://([^/:?#@\[\]]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?/?$",
+        description="clamd (ClamAV's daemon) that scans every upload: unix:///run/clamav/clamd.ctl or "
+        "tcp://clamav:3310; empty = no malware scan (development only; required in production).",
+    )
+    malware_scan_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="Longest wait for clamd's verdict on one upload; then 503, nothing stored."
+    )
 
     # Security: data-subject rights and retention.
+    retention_days: dict[str, int] = Field(
+        default_factory=dict,
+        description="Retention period in days per record type, overriding the defaults, as JSON like "
+        '{"drafts": 14, "audit_log": 1095}; types: drafts, email_notifications, conversations, inbound_items, '
+        "submissions, audit_log (docs/security.md).",
+    )
+    retention_interval_seconds: float = Field(
+        default=24 * 3600.0, gt=0, description="How often the maintenance pass deletes what is due (default: daily)."
+    )
+    retention_batch_size: int = Field(
+        default=200, ge=1, le=10_000, description="Records per type deleted in one retention transaction."
+    )
+    retention_batches_per_pass: int = Field(
+        default=20,
+        ge=1,
+        description="Transactions per maintenance pass; what is left is finished by the next pass, so a large "
+        "backlog never stalls a worker's pipeline work for long.",
+    )
+
+    @model_validator(mode="after")
+    def _check_retention_days(self) -> Settings:
+        known = {"drafts", "email_notifications", "conversations", "inbound_items", "submissions", "audit_log"}
+        unknown = sorted(set(self.retention_days) - known)
+        if unknown:
+            raise ValueError(
+                f"OZGFLOW_RETENTION_DAYS names unknown record types {unknown}; known: {', '.join(sorted(known))}."
+            )
+        if any(days < 1 for days in self.retention_days.values()):
+            raise ValueError("OZGFLOW_RETENTION_DAYS: every period must be at least 1 day.")
+        return self
 
     # Telemetry (OpenTelemetry): traces and metrics carry ids, services and jobcenters only.
     otel_exporter: Literal["none", "console", "otlp", "memory"] = Field(
@@ -170,6 +321,37 @@ class Settings(BaseSettings):
                     "OZGFLOW_ROLLOUT_DEFAULT_UNLISTED=live is refused in production: add the service to roadmap.yaml "
                     "and promote it after its load test."
                 )
+            if not self.receipt_signing_key:
+                raise ValueError(
+                    "OZGFLOW_RECEIPT_SIGNING_KEY must be set in production (Ed25519 private key, PEM or base64 of the "
+                    "raw 32 bytes): receipts are signed with it and verified with its published public key."
+                )
+            if len(self.secret_key) < 32:
+                raise ValueError(
+                    "OZGFLOW_SECRET_KEY must be set in production to a random value of at least 32 characters (it "
+                    "signs the pages' CSRF tokens), e.g. `openssl rand -base64 48`."
+                )
+            if self.staff_auth_issuer not in ("", self.auth_issuer) and not self.staff_auth_jwks_url:
+                raise ValueError(
+                    "OZGFLOW_STAFF_AUTH_JWKS_URL must be set in production when staff sign in at their own issuer "
+                    "(OZGFLOW_STAFF_AUTH_ISSUER): staff tokens are verified against that issuer's JWKS."
+                )
+            if not self.clamd_url:
+                raise ValueError(
+                    "OZGFLOW_CLAMD_URL must be set in production (unix:///run/clamav/clamd.ctl or tcp://clamav:3310): "
+                    "every upload is scanned for malware by clamd before it is stored."
+                )
+            if not self.encryption_master_keys:
+                raise ValueError(
+                    "OZGFLOW_ENCRYPTION_MASTER_KEYS must be set in production, JSON like "
+                    '{"2026-1": "<`openssl rand -base64 32`>"}: they wrap the data keys that encrypt form data and '
+                    "documents at rest."
+                )
+            if self.efile_url.startswith("s3://") and not parse_qs(urlparse(self.efile_url).query).get("sse"):
+                raise ValueError(
+                    "OZGFLOW_EFILE_URL: an s3:// e-file store needs server-side encryption in production; add "
+                    "sse=s3 (SSE-S3) or sse=kms:<key-id> (SSE-KMS) to the URL's options."
+                )
         return self
 
     @property
@@ -179,6 +361,26 @@ class Settings(BaseSettings):
     @property
     def dev_mode(self) -> bool:
         return self.environment == "development"
+
+    @property
+    def resolved_staff_auth_issuer(self) -> str:
+        return self.staff_auth_issuer or self.auth_issuer
+
+    @property
+    def resolved_staff_auth_audience(self) -> str:
+        return self.staff_auth_audience or self.auth_audience
+
+    @property
+    def resolved_staff_auth_jwks_url(self) -> str:
+        return self.staff_auth_jwks_url or self.auth_jwks_url
+
+    @property
+    def resolved_staff_auth_client_id(self) -> str:
+        return self.staff_auth_client_id or self.auth_client_id
+
+    @property
+    def resolved_staff_auth_client_secret(self) -> str:
+        return self.staff_auth_client_secret or self.auth_client_secret
 
     @property
     def resolved_database_url(self) -> str:

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from connectors.sdk.registry import ConnectorRegistry
+from connectors.sdk.trust import TrustLevel
 from services.demo.seed import seed_demo_data
 from services.identity.dev_issuer import dev_issuer_for
 from services.portal.app import create_app
@@ -125,12 +126,14 @@ def client(settings: Settings, db: Database, registry: ConnectorRegistry) -> Ite
 
 
 @pytest.fixture
-def token_for(settings: Settings) -> Callable[[str], dict[str, str]]:
-    """Authorization headers for a demo customer, signed by the embedded issuer."""
+def token_for(settings: Settings) -> Callable[..., dict[str, str]]:
+    """Authorization headers for a demo customer, signed by the embedded issuer; ``trust_level`` of the sign-in
+    "substantial" (eID) unless given ("low" cannot change address or bank details)."""
     issuer = dev_issuer_for(settings)
 
-    def headers(customer_id: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {issuer.mint(customer_id, roles=['customer'])}"}
+    def headers(customer_id: str, trust_level: str = "substantial") -> dict[str, str]:
+        token = issuer.mint(customer_id, roles=["customer"], trust_level=TrustLevel.from_key(trust_level))
+        return {"Authorization": f"Bearer {token}"}
 
     return headers
 

@@ -22,7 +22,7 @@ from services.bench.report import ratios
 from services.bench.servers import prefect_server
 from services.loopback import UvicornThread
 from services.settings import Settings
-from services.store.db import Database
+from services.store.db import database_from_settings
 from services.transfer.simulator import SimulatorState, create_simulator_app
 
 DEFAULT_PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
@@ -135,7 +135,17 @@ def _measure_phase(
 ) -> dict[str, Any]:
     """Fresh database, run the phase (which accepts ``count`` submissions once it is ready), measure, verify."""
     name = f"{bench_db.backend}-{phase}{workers or ''}"
-    db = Database(bench_db.fresh(name))
+    settings_kwargs = {
+        "environment": "development",
+        "data_dir": ctx.workdir / name,
+        "database_url": bench_db.fresh(name),
+        "efile_url": f"file://{ctx.workdir / name / 'efile'}",
+        "allegro_url": ctx.simulator_url,
+        "worker_poll_seconds": 0.05,
+        **ctx.options.settings_overrides,
+    }
+    # encrypted like the platform: the workers build theirs from the same settings (same data_dir, same key)
+    db = database_from_settings(Settings(_env_file=None, **settings_kwargs))  # type: ignore[call-arg]
     ctx.simulator.reset()
     ids: list[str] = []
     accept_seconds: list[float] = []
@@ -148,15 +158,7 @@ def _measure_phase(
     setup = phases.PhaseSetup(
         db=db,
         registry=ctx.registry,
-        settings_kwargs={
-            "environment": "development",
-            "data_dir": ctx.workdir / name,
-            "database_url": db.url,
-            "efile_url": f"file://{ctx.workdir / name / 'efile'}",
-            "allegro_url": ctx.simulator_url,
-            "worker_poll_seconds": 0.05,
-            **ctx.options.settings_overrides,
-        },
+        settings_kwargs=settings_kwargs,
         accept=accept,
         timeout_seconds=ctx.options.timeout_seconds,
         child_env=ctx.child_env,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from services.bench.scenario import pending
-from services.store.db import Database
+from services.store.db import database_from_settings
 
 if TYPE_CHECKING:
     from flows.worker import PipelineWorker
@@ -60,7 +60,7 @@ def build_worker(settings_kwargs: dict[str, Any], worker_id: str) -> PipelineWor
 
     settings = Settings(_env_file=None, **settings_kwargs)  # type: ignore[call-arg]
     runner = build_runner(
-        settings, db=Database(settings.resolved_database_url), registry=ConnectorRegistry.from_entry_points()
+        settings, db=database_from_settings(settings), registry=ConnectorRegistry.from_entry_points()
     )
     return worker_from_settings(settings, runner=runner, worker_id=worker_id)
 

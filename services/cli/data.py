@@ -24,9 +24,9 @@ def db_upgrade(revision: str = "head") -> None:
 def demo_seed() -> None:
     """Load the demo jobcenters and customers (idempotent)."""
     from services.demo.seed import seed_demo_data
-    from services.store.db import Database
+    from services.store.db import database_from_settings
 
-    db = Database(_settings().resolved_database_url)
+    db = database_from_settings(_settings())
     with db.session() as session:
         counts = seed_demo_data(session)
     jobcenters, customers, staff = counts["jobcenters"], counts["customers"], counts["staff"]

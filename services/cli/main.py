@@ -10,10 +10,13 @@ from typing import Annotated
 
 import typer
 
+from services.cli.audit import audit_app
 from services.cli.common import settings_or_exit as _settings
 from services.cli.connectors import connector_app
 from services.cli.data import db_app, demo_app
+from services.cli.keys import keys_app
 from services.cli.measure import benchmark, loadtest
+from services.cli.receipts import receipt_app
 from services.cli.roadmap import roadmap_app
 
 app = typer.Typer(
@@ -22,9 +25,12 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
 app.add_typer(connector_app, name="connector")
 app.add_typer(demo_app, name="demo")
+app.add_typer(keys_app, name="keys")
 app.add_typer(roadmap_app, name="roadmap")
+app.add_typer(receipt_app, name="receipt")
 
 
 @app.command()
@@ -34,10 +40,18 @@ def token(
     staff: Annotated[
         str | None, typer.Option("--staff", help="A jobcenter staff member's token, e.g. --staff sb-berlin-1.")
     ] = None,
+    trust_level: Annotated[
+        str,
+        typer.Option(
+            "--trust-level",
+            help="A customer's sign-in level: low (password: no address or bank changes), substantial (eID), high.",
+        ),
+    ] = "substantial",
 ) -> None:
     """Print a development bearer token for a demo customer, a staff member or an operator (development only)."""
+    from connectors.sdk.trust import TrustLevel
     from services.identity.dev_issuer import dev_issuer_for
-    from services.store.db import Database
+    from services.store.db import database_from_settings
     from services.store.models import Customer, StaffMember
 
     settings = _settings()
@@ -52,7 +66,7 @@ def token(
     if staff is not None:
         from services.portal.routes.dev import staff_token_claims
 
-        with Database(settings.resolved_database_url).session() as session:
+        with database_from_settings(settings).session() as session:
             member = session.get(StaffMember, staff)
             if member is None:
                 typer.secho(f"Unknown staff member '{staff}'. GET /api/v1/dev/staff lists them.", fg="red", err=True)
@@ -63,7 +77,7 @@ def token(
     if customer_id is None:
         typer.secho("Name a demo customer (e.g. kd-1001), --staff ID or --operator.", fg="red", err=True)
         raise typer.Exit(2)
-    with Database(settings.resolved_database_url).session() as session:
+    with database_from_settings(settings).session() as session:
         if session.get(Customer, customer_id) is None:
             typer.secho(
                 f"Unknown customer '{customer_id}'. GET /api/v1/dev/customers lists the demo customers.",
@@ -71,7 +85,11 @@ def token(
                 err=True,
             )
             raise typer.Exit(1)
-    typer.echo(dev_issuer_for(settings).mint(customer_id, roles=["customer"]))
+    if trust_level not in {level.key for level in TrustLevel}:
+        typer.secho("--trust-level must be low, substantial or high.", fg="red", err=True)
+        raise typer.Exit(2)
+    level = TrustLevel.from_key(trust_level)
+    typer.echo(dev_issuer_for(settings).mint(customer_id, roles=["customer"], trust_level=level))
 
 
 @app.command()

@@ -55,12 +55,12 @@ def check() -> None:
 def status() -> None:
     """Print the matrix: service × stage × maturity × rollout per jobcenter × last load test."""
     from services.rollout.matrix import build_matrix
-    from services.store.db import Database
+    from services.store.db import database_from_settings
 
     settings = _settings()
     roadmap = _roadmap(settings)
     registry = ConnectorRegistry.from_entry_points()
-    with Database(settings.resolved_database_url).session() as session:
+    with database_from_settings(settings).session() as session:
         matrix = build_matrix(
             session,
             roadmap=roadmap,
@@ -98,11 +98,11 @@ def promote(
 
     from services.rollout import RolloutRefused
     from services.rollout import promote as promote_service
-    from services.store.db import Database
+    from services.store.db import database_from_settings
 
     settings = _settings()
     roadmap = _roadmap(settings)
-    with Database(settings.resolved_database_url).session() as session:
+    with database_from_settings(settings).session() as session:
         try:
             change = promote_service(
                 session,

@@ -104,11 +104,11 @@ def _stop(components: list[Component]) -> None:
 def _prepare(settings: Settings) -> str:
     from connectors.sdk.registry import ConnectorRegistry
     from services.demo.seed import seed_demo_data
-    from services.store.db import Database
+    from services.store.db import database_from_settings
     from services.store.migrate import upgrade
 
     upgrade(settings.resolved_database_url)
-    db = Database(settings.resolved_database_url)
+    db = database_from_settings(settings)  # in development this also creates the master key before anyone races
     with db.session() as session:
         counts = seed_demo_data(session)
     db.dispose()

@@ -22,6 +22,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from connectors.sdk import DocumentSection, JobcenterSummary, SubmissionContext
 from connectors.sdk.documents import opening_hours_text
 from services.portal.branding import accessible_accent, accessible_primary
+from services.receipts.document import ReceiptProof, proof_lines
 
 _STYLES = getSampleStyleSheet()
 _CELL = ParagraphStyle("cell", parent=_STYLES["BodyText"], fontSize=9, leading=11)
@@ -90,7 +91,10 @@ class _Identity:
         canvas.restoreState()
 
 
-def render_submission_pdf(title: str, sections: list[DocumentSection], ctx: SubmissionContext) -> bytes:
+def render_submission_pdf(
+    title: str, sections: list[DocumentSection], ctx: SubmissionContext, *, proof: ReceiptProof | None = None
+) -> bytes:
+    """``proof``: the signed receipt, shown under the receipt number (stored values only: same bytes on rerun)."""
     buffer = io.BytesIO()
     jc = ctx.jobcenter
     doc = SimpleDocTemplate(
@@ -112,6 +116,7 @@ def render_submission_pdf(title: str, sections: list[DocumentSection], ctx: Subm
             f"Kanal: {'online' if ctx.channel == 'online' else 'Papier'} · Formularversion {ctx.service_version}",
             _SMALL,
         ),
+        *[_p(line, _SMALL) for line in (proof_lines(proof) if proof else [])],
         Spacer(1, 6 * mm),
     ]
     for section in sections:

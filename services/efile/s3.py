@@ -195,6 +195,21 @@ class S3EFileStore:
                 raise
         return True
 
+    def delete(self, key: str) -> None:
+        """Remove the object; S3 answers a missing key with success, so a rerun is harmless.
+
+        In a versioned bucket with object lock this writes a delete marker: the object is gone for every
+        reader, while the locked version stays until its retention ends and the bucket's lifecycle rule
+        (``NoncurrentVersionExpiration``) removes it (docs/security.md)."""
+        validate_key(key)
+        self._ensure_bucket()
+        with self._storage_errors("delete", key):
+            try:
+                self._client.remove_object(self.config.bucket, key)
+            except S3Error as exc:
+                if exc.code not in _MISSING:
+                    raise
+
     def list(self, prefix: str = "") -> list[str]:
         segments = normalise_prefix(prefix)
         self._ensure_bucket()

@@ -44,7 +44,7 @@ class EFileStage:
         self._store.put(
             json_key, json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True).encode(), "application/json"
         )
-        pdf = render_submission_pdf(job.connector.title, job.connector.document(job.form, ctx), ctx)
+        pdf = render_submission_pdf(job.connector.title, job.connector.document(job.form, ctx), ctx, proof=job.receipt)
         self._store.put(pdf_key, pdf, "application/pdf")
         return StageOutput(reference=pdf_key)
 

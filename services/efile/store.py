@@ -36,6 +36,9 @@ class EFileStore(Protocol):
     def get(self, key: str) -> bytes: ...
     def exists(self, key: str) -> bool: ...
     def list(self, prefix: str = "") -> list[str]: ...
+    def delete(self, key: str) -> None:
+        """Remove the object; a missing key is fine (retention and erasure rerun until everything is gone)."""
+        ...
 
 
 def validate_key(key: str) -> list[str]:
@@ -154,6 +157,27 @@ class FilesystemEFileStore:
             )
         except OSError as exc:
             raise EFileStoreError(f"cannot list e-file objects ({exc.strerror})") from exc
+
+    def delete(self, key: str) -> None:
+        """Remove the document, then its sidecar, then folders left empty (their names carry BG and receipt
+        numbers). Idempotent: a crash between the steps leaves at most a hidden sidecar or an empty folder,
+        which the next delete of the key removes. A ``put`` racing the removal of its empty parent folder
+        fails with a retryable ``EFileStoreError``."""
+        path = self._path(key)
+        try:
+            if not self._check_root(key):
+                return
+            path.unlink(missing_ok=True)
+            self._sidecar(path).unlink(missing_ok=True)
+            folder = path.parent
+            while folder != self.root and folder.is_relative_to(self.root):
+                try:
+                    folder.rmdir()  # only succeeds while empty: another document keeps its folder
+                except OSError:
+                    break
+                folder = folder.parent
+        except OSError as exc:
+            raise EFileStoreError(f"cannot delete e-file object{receipt_hint(key)} ({exc.strerror})") from exc
 
 
 def efile_store_from_url(url: str) -> EFileStore:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from connectors.sdk.registry import ConnectorRegistry
+from services.efile.encrypted import efile_store_from_settings
 from services.efile.stage import EFileStage
-from services.efile.store import EFileStore, efile_store_from_url
+from services.efile.store import EFileStore
 from services.intake.stage import IntakeStage
 from services.mailbox.stage import MailboxStage
 from services.pipeline.runner import PipelineRunner
@@ -38,7 +39,7 @@ def build_runner(
     clients: dict[str, SpecialistSystemClient] | None = None,
     telemetry: Telemetry | None = None,
 ) -> PipelineRunner:
-    store = efile_store or efile_store_from_url(settings.resolved_efile_url)
+    store = efile_store or efile_store_from_settings(settings, keyring=db.keyring)
     stages = [
         IntakeStage(db),
         EFileStage(store),

@@ -20,6 +20,7 @@ from connectors.sdk import (
 from connectors.sdk.registry import ConnectorRegistry
 from services.pipeline.errors import StoredFormInvalid
 from services.portal.branding import brand_of
+from services.receipts.document import ReceiptProof, proof_of
 from services.store.models import Customer, InboundItem, Jobcenter, Submission, Team
 
 
@@ -31,6 +32,7 @@ class StageJob:
     form: ServiceForm
     customer: CustomerSummary
     context: SubmissionContext | None  # None until intake has routed the submission
+    receipt: ReceiptProof | None = None  # the signed receipt (digest, key id, signature) for the PDF
 
     def require_context(self) -> SubmissionContext:
         if self.context is None:
@@ -128,4 +130,5 @@ def load_job(session: Session, registry: ConnectorRegistry, submission_id: str) 
         form=form,
         customer=customer_summary(customer),
         context=context,
+        receipt=proof_of(sub),
     )

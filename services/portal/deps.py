@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Annotated
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from connectors.sdk import Connector
+from connectors.sdk import Connector, TrustLevel
 from connectors.sdk.registry import ConnectorRegistry, UnknownService
 from roadmap.model import Roadmap
 from services.efile.store import EFileStore
 from services.identity.dev_issuer import DevIssuer
-from services.identity.verifier import InvalidToken, Principal, TokenVerifier
+from services.identity.oidc_client import OidcClient
+from services.identity.realms import RealmVerifier
+from services.identity.verifier import InvalidToken, KeysUnavailable, Principal
 from services.portal.errors import ApiError
 from services.settings import Settings
 from services.store.db import Database
@@ -31,12 +34,16 @@ class PortalContext:
     settings: Settings
     db: Database
     registry: ConnectorRegistry
-    verifier: TokenVerifier
+    verifier: RealmVerifier
+    """Tokens of the customers' and the staff's issuer (services.identity.realms)."""
     dev_issuer: DevIssuer | None
     roadmap: Roadmap
     """Parsed once at start-up (a broken roadmap.yaml stops the portal); run-time changes go through promote."""
     efile: EFileStore
     """Where uploads (Postfach attachments, paper scans) go; the same e-file the pipeline writes."""
+    oidc_clients: dict[str, OidcClient] = field(default_factory=dict)
+    """The sign-in realms' providers, made on first sign-in (services.portal.routes.auth): the portal starts
+    while an identity provider is down, and only the sign-in waits for it."""
 
 
 def get_context(request: Request) -> PortalContext:
@@ -77,7 +84,10 @@ TelemetryDep = Annotated[Telemetry, Depends(get_telemetry)]
 EFileDep = Annotated[EFileStore, Depends(get_efile)]
 RoadmapDep = Annotated[Roadmap, Depends(get_roadmap)]
 RegistryDep = Annotated[ConnectorRegistry, Depends(get_registry)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+"""``scope="function"``: the transaction commits when the handler returns, *before* the response is sent. With the
+default scope FastAPI runs the exit after sending, so a commit that fails (a value the database refuses, a lost
+connection) would already have been answered 2xx — a receipt number for a submission that was never stored."""
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -86,9 +96,27 @@ _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
+SESSION_COOKIE = "ozgflow_session"
+"""Cookie set by the OIDC sign-in (services.portal.routes.auth): the access token, HttpOnly, SameSite=Lax, path /.
+Every dependency below accepts it where a bearer header is missing."""
+_session_cookie = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    scheme_name="SessionCookie",
+    description="Set by signing in at /auth/login (pages); API clients send a bearer token instead.",
+)
+SessionCookieDep = Annotated[str | None, Depends(_session_cookie)]
+
+
+def bearer_or_cookie(credentials: HTTPAuthorizationCredentials | None, *cookies: str | None) -> str | None:
+    """The token a request carries: the Authorization header first, then the first cookie present."""
+    if credentials is not None:
+        return credentials.credentials
+    return next((c for c in cookies if c), None)
+
 
 def verify_token(ctx: PortalContext, token: str | None) -> Principal:
-    """The principal behind a bearer token; 401 without one or with an invalid one."""
+    """The principal behind a bearer token; 401 without one or with an invalid one, 503 without the IdP's keys."""
     if token is None:
         raise ApiError(
             401, "unauthenticated", "Anmeldung erforderlich: Bitte ein Bearer-Token mitsenden.", headers=_UNAUTHORIZED
@@ -98,6 +126,14 @@ def verify_token(ctx: PortalContext, token: str | None) -> Principal:
     except InvalidToken as exc:
         raise ApiError(
             401, "invalid_token", f"Das Token ist ungültig ({exc}). Bitte neu anmelden.", headers=_UNAUTHORIZED
+        ) from None
+    except KeysUnavailable:
+        raise ApiError(
+            503,
+            "identity_provider_unavailable",
+            "Die Anmeldung kann gerade nicht geprüft werden (Anmeldedienst nicht erreichbar). Bitte später erneut "
+            "versuchen.",
+            headers={"Retry-After": "30"},
         ) from None
 
 
@@ -110,26 +146,70 @@ def _customer_of(principal: Principal, session: Session) -> Customer:
     return customer
 
 
-def get_current_customer(ctx: ContextDep, session: SessionDep, credentials: BearerDep) -> Customer:
-    return _customer_of(verify_token(ctx, credentials.credentials if credentials else None), session)
+def get_current_customer(
+    ctx: ContextDep, session: SessionDep, credentials: BearerDep, session_token: SessionCookieDep = None
+) -> Customer:
+    return _customer_of(verify_token(ctx, bearer_or_cookie(credentials, session_token)), session)
 
 
-def get_optional_customer(ctx: ContextDep, session: SessionDep, credentials: BearerDep) -> Customer | None:
-    """For public pages that say more to a signed-in customer: None without a token or for other roles."""
+def get_optional_customer(
+    ctx: ContextDep, session: SessionDep, credentials: BearerDep, session_token: SessionCookieDep = None
+) -> Customer | None:
+    """For public pages that say more to a signed-in customer: None without a token or for other roles.
+
+    A bad bearer header is still a 401 (the client sent it on purpose); a stale session cookie is just
+    "signed out", so a public page never fails because a browser kept an expired sign-in."""
     if credentials is None:
-        return None
-    principal = verify_token(ctx, credentials.credentials)
+        if session_token is None:
+            return None
+        try:
+            principal = ctx.verifier.verify(session_token)
+        except (InvalidToken, KeysUnavailable):
+            return None
+    else:
+        principal = verify_token(ctx, credentials.credentials)
     return _customer_of(principal, session) if "customer" in principal.roles else None
+
+
+def get_trust_level(ctx: ContextDep, credentials: BearerDep, session_token: SessionCookieDep = None) -> TrustLevel:
+    """The trust level of the request's sign-in (401 like the other dependencies without a valid token)."""
+    return verify_token(ctx, bearer_or_cookie(credentials, session_token)).trust_level
+
+
+def require_trust_level(connector: Connector, form: Any, trust_level: TrustLevel) -> None:
+    """403 ``trust_level_insufficient`` when what ``form`` changes needs a higher level than the sign-in had.
+
+    A form that does not validate is left to the filing, which answers 422 with what to fix: what it would
+    change is not known yet."""
+    try:
+        parsed = connector.form.model_validate(form)
+    except ValidationError:
+        return
+    required = connector.required_trust_level(parsed)
+    if trust_level < required:
+        raise ApiError(
+            403,
+            "trust_level_insufficient",
+            f"Für diese Angaben (zum Beispiel eine neue Anschrift oder Bankverbindung) ist eine Anmeldung mit dem "
+            f"Vertrauensniveau „{required.label}“ nötig; Ihre Anmeldung hat „{trust_level.label}“. Bitte melden "
+            f"Sie sich mit der Online-Ausweisfunktion (eID) Ihres Personalausweises an und senden Sie das Formular "
+            f"erneut.",
+        )
 
 
 OPS_COOKIE = "ozgflow_ops"
 """Cookie carrying an operator's token for the ops pages (a plain link cannot send a header)."""
 
 
+def page_token(ctx: PortalContext, request: Request, credentials: Any, page_cookie: str) -> str | None:
+    """A page's token: bearer header, the page's token-link cookie (development only), the sign-in cookie."""
+    link = request.cookies.get(page_cookie) if ctx.settings.dev_mode else None
+    return bearer_or_cookie(credentials, link, request.cookies.get(SESSION_COOKIE))
+
+
 def get_current_operator(ctx: ContextDep, request: Request, credentials: BearerDep) -> Principal:
-    """An operator from the bearer header or the ops cookie; 401 without a token, 403 for other roles."""
-    token = credentials.credentials if credentials else request.cookies.get(OPS_COOKIE)
-    principal = verify_token(ctx, token)
+    """An operator from the bearer header or a cookie; 401 without a token, 403 for other roles."""
+    principal = verify_token(ctx, page_token(ctx, request, credentials, OPS_COOKIE))
     if "operator" not in principal.roles:
         raise ApiError(403, "forbidden", "Dieser Bereich ist dem Betrieb (Rolle operator) vorbehalten.")
     return principal
@@ -165,9 +245,8 @@ def staff_from_token(ctx: PortalContext, session: Session, token: str | None) ->
 
 
 def get_current_staff(ctx: ContextDep, session: SessionDep, request: Request, credentials: BearerDep) -> StaffIdentity:
-    """A staff member from the bearer header or the staff pages' cookie."""
-    token = credentials.credentials if credentials else request.cookies.get(STAFF_COOKIE)
-    return staff_from_token(ctx, session, token)
+    """A staff member from the bearer header or a cookie (the sign-in's, or the staff pages' token link)."""
+    return staff_from_token(ctx, session, page_token(ctx, request, credentials, STAFF_COOKIE))
 
 
 def require_staff_role(role: str):  # type: ignore[no-untyped-def]
@@ -186,6 +265,7 @@ CurrentStaff = Annotated[StaffIdentity, Depends(get_current_staff)]
 IntakeClerk = Annotated[StaffIdentity, Depends(require_staff_role("intake"))]
 JobcenterAdmin = Annotated[StaffIdentity, Depends(require_staff_role("admin"))]
 CurrentOperator = Annotated[Principal, Depends(get_current_operator)]
+CustomerTrustLevel = Annotated[TrustLevel, Depends(get_trust_level)]
 OptionalCustomer = Annotated[Customer | None, Depends(get_optional_customer)]
 
 

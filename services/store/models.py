@@ -177,6 +177,9 @@ class Submission(Base):
     receipt_signature: Mapped[str | None] = mapped_column(Text)
     """The platform's signature over the receipt statement, verifiable with the published key."""
     receipt_key_id: Mapped[str | None] = mapped_column(String(64))
+    receipt_statement: Mapped[str | None] = mapped_column(Text)
+    """The signed receipt statement exactly as signed (canonical JSON): it names the issuer URL, so it is kept
+    rather than rebuilt from settings that may change (services/receipts)."""
 
 
 class OutboxEntry(Base):
@@ -433,6 +436,7 @@ class AuditEntry(Base):
     __table_args__ = (
         Index("ix_audit_log_customer", "customer_id", "at"),
         Index("ix_audit_log_jobcenter", "jobcenter_id", "at"),
+        Index("ix_audit_log_resource", "resource_type", "resource_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -450,6 +454,8 @@ class AuditEntry(Base):
     purpose: Mapped[str] = mapped_column(String(200))
     source: Mapped[str | None] = mapped_column(String(100))
     """Where the access came from: the client address, or the component for the platform's own reads."""
+    reason: Mapped[str | None] = mapped_column(String(200))
+    """A reason staff gave in their own words where the law expects one (``X-Access-Reason``); else None."""
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
@@ -463,7 +469,9 @@ class JobcenterKey(Base):
 
     __tablename__ = "jobcenter_keys"
 
-    jobcenter_id: Mapped[str] = mapped_column(ForeignKey("jobcenters.id", ondelete="CASCADE"), primary_key=True)
+    jobcenter_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """The scope: a jobcenter's id, or ``_platform`` for data that belongs to no jobcenter yet (drafts, submissions
+    before routing) — hence no foreign key (services/crypto/envelope.py)."""
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     wrapped_key: Mapped[str] = mapped_column(Text)
     master_key_id: Mapped[str] = mapped_column(String(64))

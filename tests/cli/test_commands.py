@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from services.cli.main import app
 from services.store.db import Database
+from tests.support.production import production_env
 
 runner = CliRunner()
 
@@ -57,9 +58,9 @@ def test_token_command_explains_unknown_customers_and_production(
     unknown = runner.invoke(app, ["token", "kd-0"])
     assert unknown.exit_code == 1
     assert "Unknown customer 'kd-0'" in unknown.output
-    monkeypatch.setenv("OZGFLOW_ENVIRONMENT", "production")
-    monkeypatch.setenv("OZGFLOW_AUTH_JWKS_URL", "https://idp.example/certs")
-    monkeypatch.setenv("OZGFLOW_INBOUND_API_KEYS", '{"verbis": "a-long-random-production-key"}')
+    for name, value in production_env().items():
+        if name != "OZGFLOW_DATABASE_URL":  # keep the test's own database
+            monkeypatch.setenv(name, value)
     refused = runner.invoke(app, ["token", "kd-1001"])
     assert refused.exit_code == 2
     assert "development mode" in refused.output

@@ -14,6 +14,7 @@ from minio import Minio
 from services.efile.s3 import S3EFileStore
 from services.efile.store import EFileStore, FilesystemEFileStore
 from services.loopback import free_port
+from tests.support.clamd import Clamd
 
 BUCKET = "ozgflow-efile-test"
 ACCESS, SECRET = "testing", "testing-secret"
@@ -84,3 +85,11 @@ def unreachable_store(backend: str, tmp_path: Path) -> EFileStore:
         blocker.write_text("not a directory")
         return FilesystemEFileStore(blocker)
     return S3EFileStore.from_url(s3_url(f"127.0.0.1:{free_port()}", timeout="2"))
+
+
+@pytest.fixture(scope="session")
+def clamd() -> Iterator[Clamd]:
+    """One real clamd for the session (EICAR signature only); skipped where Debian's clamav-daemon is absent."""
+    server = Clamd().start()
+    yield server
+    server.close()

@@ -58,6 +58,46 @@ def test_a_missing_key_is_a_key_error(store: EFileStore) -> None:
     assert store.list() == []
 
 
+def test_delete_removes_only_that_object(store: EFileStore) -> None:
+    neighbour = "jc-leipzig/07301BG0003150/EA-2025-000124/wba.pdf"
+    for key in (PDF_KEY, JSON_KEY, neighbour):
+        store.put(key, PDF, "application/pdf")
+
+    store.delete(PDF_KEY)
+
+    assert not store.exists(PDF_KEY)
+    with pytest.raises(KeyError):
+        store.get(PDF_KEY)
+    assert store.list() == sorted([JSON_KEY, neighbour])
+    assert store.get(JSON_KEY) == PDF and store.get(neighbour) == PDF
+
+
+def test_deleting_a_missing_key_is_fine_and_deleting_twice_too(store: EFileStore) -> None:
+    store.delete(PDF_KEY)  # never written (on S3 the bucket does not even exist yet)
+    store.put(PDF_KEY, PDF, "application/pdf")
+    store.delete(PDF_KEY)
+    store.delete(PDF_KEY)  # what a rerun of retention or erasure does
+
+    assert store.list() == []
+
+
+def test_a_deleted_key_can_be_written_again(store: EFileStore) -> None:
+    store.put(PDF_KEY, b"first version", "application/pdf")
+    store.delete(PDF_KEY)
+    store.put(PDF_KEY, PDF, "application/pdf")
+
+    assert store.get(PDF_KEY) == PDF and store.list() == [PDF_KEY]
+
+
+def test_deleting_a_damaged_object_needs_no_valid_checksum(store: EFileStore, tamper: Tamper) -> None:
+    store.put(PDF_KEY, PDF, "application/pdf")
+    tamper(PDF_KEY, b"garbage", False)
+
+    store.delete(PDF_KEY)
+
+    assert not store.exists(PDF_KEY) and store.list() == []
+
+
 @pytest.mark.parametrize("key", ["../x", "a/../b", "/abs/path", "a//b", "", "a/", "a/.hidden", "a/b c", "ä/b"])
 def test_invalid_keys_are_refused(store: EFileStore, key: str) -> None:
     with pytest.raises(ValueError):
@@ -66,6 +106,8 @@ def test_invalid_keys_are_refused(store: EFileStore, key: str) -> None:
         store.get(key)
     with pytest.raises(ValueError):
         store.exists(key)
+    with pytest.raises(ValueError):
+        store.delete(key)
 
 
 @pytest.mark.parametrize("prefix", ["../", "/etc", "a//b"])
@@ -107,6 +149,7 @@ def test_unreachable_storage_is_a_store_error_without_the_bg_number(unreachable_
         lambda: unreachable_store.get(PDF_KEY),
         lambda: unreachable_store.exists(PDF_KEY),
         lambda: unreachable_store.list(),
+        lambda: unreachable_store.delete(PDF_KEY),
     ):
         with pytest.raises(EFileStoreError) as caught:
             operation()

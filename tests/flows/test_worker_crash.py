@@ -17,7 +17,7 @@ from connectors.sdk.registry import ConnectorRegistry
 from flows.worker import worker_from_settings
 from services.pipeline.assembly import build_runner
 from services.settings import Settings
-from services.store.db import Database
+from services.store.db import Database, database_from_settings
 from services.store.models import MailboxMessage, OutboxEntry, StageResult
 from services.transfer.simulator import Faults, SimulatorState
 from tests.support.pipeline import file_submission, run_worker_until, statuses
@@ -60,7 +60,7 @@ def test_killed_worker_leaves_no_duplicate_and_no_lost_submission(
         "OZGFLOW_DATABASE_URL": settings.resolved_database_url,
         "OZGFLOW_EFILE_URL": settings.resolved_efile_url,
         "OZGFLOW_ALLEGRO_URL": settings.resolved_allegro_url,
-        "OZGFLOW_DATA_DIR": str(tmp_path / "doomed"),
+        "OZGFLOW_DATA_DIR": str(settings.data_dir),  # the same dev master key as the successor below
         "OZGFLOW_LEASE_SECONDS": "2",
         "OZGFLOW_WORKER_BATCH_SIZE": str(BATCH),
         "OZGFLOW_WORKER_CONCURRENCY": "2",
@@ -92,7 +92,9 @@ def test_killed_worker_leaves_no_duplicate_and_no_lost_submission(
 
     simulator.set_faults(Faults())
     successor = worker_from_settings(
-        settings, runner=build_runner(settings, db=db, registry=registry), worker_id="successor"
+        settings,
+        runner=build_runner(settings, db=database_from_settings(settings), registry=registry),
+        worker_id="successor",
     )
     run_worker_until(successor, lambda: set(statuses(db, ids).values()) == {"completed"}, max_rounds=400, pause=0.2)
 

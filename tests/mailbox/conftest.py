@@ -11,10 +11,11 @@ from services.identity.dev_issuer import dev_issuer_for
 from services.settings import Settings
 from services.store.db import Database
 from services.store.models import Customer, Jobcenter
+from tests.support.sample_files import Doc, classic, png
 from tests.support.smtp import SmtpSink
 
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = classic(Doc())  # real files: uploads are checked by content (tests/efile/test_upload_safety.py)
+PNG = png()
 PORTAL_URL = "https://portal.ozgflow.invalid"
 ANNA_EMAIL = "anna.schmidt@example.invalid"
 

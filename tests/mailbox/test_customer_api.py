@@ -188,6 +188,11 @@ def test_attachments_are_stored_and_only_their_owner_or_jobcenter_can_download_t
         refused = client.get(url, headers=stranger)
         assert refused.status_code == 404 and refused.json()["error"]["code"] == "attachment_not_found"
     assert client.get(url).status_code == 401
+    # signed in by the portal's sign-in cookie (a link in a page sends no header): the same answers
+    cookie = {"Cookie": f"ozgflow_session={anna['Authorization'].removeprefix('Bearer ')}"}
+    assert client.get(url, headers=cookie).content == PDF
+    stranger = {"Cookie": f"ozgflow_session={token_for('kd-1002')['Authorization'].removeprefix('Bearer ')}"}
+    assert client.get(url, headers=stranger).status_code == 404
 
 
 def test_a_repeated_request_with_the_same_idempotency_key_writes_once(

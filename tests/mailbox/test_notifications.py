@@ -132,7 +132,7 @@ def test_the_maintenance_pass_sends_what_is_due(
     set_email(db, "kd-1001")
     _post(db, routed_submission(db))
     counts = run_maintenance(db, registry, settings)
-    assert counts == {
+    assert {k: v for k, v in counts.items() if not k.startswith("retention_")} == {
         "reminded": 0,
         "expired": 0,
         "notified": 1,

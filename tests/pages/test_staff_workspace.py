@@ -22,7 +22,7 @@ from services.store.db import Database
 from services.store.models import Customer, Document, Submission
 from services.transfer.simulator import SimulatorState
 from tests.pages.accessibility import SERIOUS, axe_violations
-from tests.staff.support import LEISTUNG_2, PNG, example, scan_pdf, staff_token, written
+from tests.staff.support import LEISTUNG_2, PNG, example, page_csrf_token, scan_pdf, staff_token, written
 from tests.support.http_server import UvicornThread
 from tests.support.pipeline import run_worker_until, statuses
 
@@ -36,6 +36,10 @@ def worker(prefect_server: str, settings: Settings, db: Database, registry: Conn
 
 def _paper_fields(registry: ConnectorRegistry, **overrides: str) -> dict[str, str]:
     return {"service": "wba", "form": json.dumps(example(registry, "wba")), "customer_id": "kd-1001", **overrides}
+
+
+def _csrf(page: str) -> dict[str, str]:
+    return {"csrf_token": page_csrf_token(page)}
 
 
 def test_token_link_becomes_a_staff_cookie_and_pages_need_the_right_role(client: TestClient, token_for) -> None:  # type: ignore[no-untyped-def]
@@ -60,20 +64,22 @@ def test_paper_form_errors_re_render_with_the_german_message_and_keep_the_input(
     form = client.get("/staff/paper?service=vaem")
     assert form.status_code == 200 and '<option value="vaem" selected>' in form.text
 
-    fields = _paper_fields(registry, customer_id="", bg_number="96101BG0099991", given_name="Karl")
+    fields = _paper_fields(registry, customer_id="", bg_number="96101BG0099991", given_name="Karl", **_csrf(form.text))
     refused = client.post("/staff/paper", data=fields, files={"scan": ("scan.pdf", scan_pdf(), "application/pdf")})
     assert refused.status_code == 422 and 'role="alert"' in refused.text
     assert "Die Angaben zur Person sind unvollständig" in refused.text and "customer.family_name" in refused.text
     assert 'value="96101BG0099991"' in refused.text and 'value="Karl"' in refused.text
 
-    wrong_type = client.post("/staff/paper", data=_paper_fields(registry), files={"scan": ("x.pdf", b"GIF89a", "")})
+    wrong_type = client.post(
+        "/staff/paper", data=_paper_fields(registry, **_csrf(form.text)), files={"scan": ("x.pdf", b"GIF89a", "")}
+    )
     assert wrong_type.status_code == 415 and "Dieser Dateityp wird nicht angenommen" in wrong_type.text
     with db.session() as session:
         assert session.query(Submission).count() == 0 and session.query(Document).count() == 0
 
     accepted = client.post(
         "/staff/paper",
-        data=_paper_fields(registry),
+        data=_paper_fields(registry, **_csrf(form.text)),
         files={"scan": ("scan.pdf", scan_pdf(), "application/pdf")},
         follow_redirects=False,
     )
@@ -185,16 +191,17 @@ def test_submission_and_conversation_pages_act_and_explain_refusals(
     assert page.status_code == 200 and '<h2 id="efile-heading">e-Akte</h2>' in page.text
     assert client.get(f"{url}/pdf").content.startswith(b"%PDF-")
 
-    refused = client.post(f"{url}/reassign", data={"team_id": "jc-bremen/leistung"})
+    csrf = _csrf(page.text)
+    refused = client.post(f"{url}/reassign", data={"team_id": "jc-bremen/leistung", **csrf})
     assert refused.status_code == 422 and "Dieses Team gibt es in Ihrem Jobcenter nicht" in refused.text
     empty = client.post(
-        f"{url}/reply", data={"body": "  "}, files={"attachment": ("", b"", "application/octet-stream")}
+        f"{url}/reply", data={"body": "  ", **csrf}, files={"attachment": ("", b"", "application/octet-stream")}
     )
     assert empty.status_code == 422 and "Die Nachricht ist leer" in empty.text
 
     replied = client.post(
         f"{url}/reply",
-        data={"body": "Anbei der Bescheid."},
+        data={"body": "Anbei der Bescheid.", **csrf},
         files={"attachment": ("bescheid.png", PNG, "image/png")},
         follow_redirects=False,
     )
@@ -203,7 +210,7 @@ def test_submission_and_conversation_pages_act_and_explain_refusals(
     assert "Ihre Antwort steht im Postfach" in page.text and "bescheid.png" in page.text
     postfach = client.get("/api/v1/mailbox", headers=token_for("kd-1001")).json()
     assert "Anbei der Bescheid." in {written(m) for m in postfach["messages"]}
-    assert client.post(f"{url}/unknown-action").status_code == 404
+    assert client.post(f"{url}/unknown-action", data=csrf).status_code == 404
 
     store = client.app.state.ozgflow.efile  # type: ignore[attr-defined]
     with db.session() as session:
@@ -219,7 +226,7 @@ def test_submission_and_conversation_pages_act_and_explain_refusals(
     thread_page = client.get(f"/staff/threads/{thread.id}")
     assert thread_page.status_code == 200 and "Geht das? &lt;script&gt;alert(1)&lt;/script&gt;" in thread_page.text
     assert "<script>" not in thread_page.text  # customers' text is escaped
-    done = client.post(f"/staff/threads/{thread.id}/processed", follow_redirects=False)
+    done = client.post(f"/staff/threads/{thread.id}/processed", data=_csrf(thread_page.text), follow_redirects=False)
     assert done.status_code == 303 and "Als erledigt markiert" in client.get(done.headers["location"]).text
     client.get(f"/staff/inbox?token={staff_token(client, 'sb-bremen-1')}")
     assert client.get(f"/staff/threads/{thread.id}").status_code == 404

@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from connectors.sdk.registry import ConnectorRegistry
 from services.portal.app import create_app
-from services.settings import Settings
+from services.settings import DEV_INBOUND_API_KEYS, Settings
 from services.store.db import Database
 from services.store.models import InboundItem, Jobcenter, MailboxMessage
 from tests.placement.conftest import VERBIS_KEY, make_offer
+from tests.support.production import production_settings
 
 URL = "/api/v1/inbound/placement"
 KEY = {"X-API-Key": VERBIS_KEY}
@@ -132,10 +133,8 @@ def test_invalid_answers_get_german_field_messages(
 
 
 def test_production_requires_the_systems_own_api_keys() -> None:
-    base = {"environment": "production", "auth_jwks_url": "https://idp.example/certs", "database_url": "sqlite://"}
-    with pytest.raises(ValidationError, match="OZGFLOW_INBOUND_API_KEYS"):
-        Settings(_env_file=None, **base)  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match="OZGFLOW_INBOUND_API_KEYS"):
-        Settings(_env_file=None, inbound_api_keys={"verbis": "short"}, **base)  # type: ignore[arg-type]
-    production = Settings(_env_file=None, inbound_api_keys={"verbis": "a-long-random-production-key"}, **base)  # type: ignore[arg-type]
+    for refused in ({}, {"verbis": "short"}, DEV_INBOUND_API_KEYS):
+        with pytest.raises(ValidationError, match="OZGFLOW_INBOUND_API_KEYS"):
+            production_settings(inbound_api_keys=refused)
+    production = production_settings(inbound_api_keys={"verbis": "a-long-random-production-key"})
     assert production.inbound_api_keys == {"verbis": "a-long-random-production-key"}

@@ -15,6 +15,7 @@ from services.rollout import promote
 from services.settings import Settings
 from services.store.db import Database
 from tests.placement.conftest import VERBIS_KEY, make_offer
+from tests.support.production import production_settings
 
 Headers = Callable[[str], dict[str, str]]
 
@@ -113,12 +114,6 @@ def test_services_missing_from_the_roadmap_follow_the_setting(
 
 def test_production_refuses_unlisted_live() -> None:
     with pytest.raises(ValueError, match="OZGFLOW_ROLLOUT_DEFAULT_UNLISTED=live is refused in production"):
-        Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            environment="production",
-            auth_jwks_url="https://idp.example/jwks",
-            database_url="postgresql://db/ozgflow",
-            inbound_api_keys={"verbis": "a-long-production-key"},
-            rollout_default_unlisted="live",
-        )
+        production_settings(rollout_default_unlisted="live")
+    assert production_settings().resolved_rollout_default_unlisted == "off"
     assert Settings(_env_file=None, environment="development").resolved_rollout_default_unlisted == "live"  # type: ignore[call-arg]

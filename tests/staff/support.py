@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,13 +16,14 @@ from connectors.sdk.registry import ConnectorRegistry
 from flows.worker import PipelineWorker
 from services.store.db import Database
 from tests.support.pipeline import file_submission, run_worker_until, statuses
+from tests.support.sample_files import png
 
 Headers = dict[str, str]
 TokenFor = Callable[[str], Headers]
 
 BERLIN = "jc-berlin-mitte"
 LEISTUNG_1, LEISTUNG_2, VAEM_TEAM = (f"{BERLIN}/{t}" for t in ("leistung-1", "leistung-2", "veraenderungen"))
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()  # a real picture: uploads are checked by content
 
 
 def staff_headers(client: TestClient, staff_id: str) -> Headers:
@@ -32,6 +34,25 @@ def staff_headers(client: TestClient, staff_id: str) -> Headers:
 
 def staff_token(client: TestClient, staff_id: str) -> str:
     return staff_headers(client, staff_id)["Authorization"].removeprefix("Bearer ")
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def page_csrf_token(html: str) -> str:
+    """The CSRF token a page put into its forms, as a browser posts it back (services/portal/csrf.py)."""
+    tokens = set(CSRF_FIELD.findall(html))
+    assert len(tokens) == 1, "every form of a page carries the same token"
+    return tokens.pop()
+
+
+def signed_in_page(client: TestClient, path: str, staff_id: str = "sb-berlin-1") -> str:
+    """Sign the browser (cookie) in through the token link, open `path` and return its CSRF token."""
+    handoff = client.get(f"{path}?token={staff_token(client, staff_id)}", follow_redirects=False)
+    assert handoff.status_code == 303
+    page = client.get(path)
+    assert page.status_code == 200, page.text
+    return page_csrf_token(page.text)
 
 
 def scan_pdf(text: str = "Weiterbewilligungsantrag (Papier)") -> bytes:

@@ -1,6 +1,7 @@
-"""Development-only endpoints: demo customers, tokens, and the embedded issuer's OIDC metadata.
+"""Development-only endpoints: demo customers and staff, and tokens for them (for curl and the tests).
 
-The app factory mounts these routers only in development mode; elsewhere they are plain 404s.
+The app factory mounts this router only in development mode; elsewhere these are plain 404s. The embedded
+issuer's OIDC endpoints (sign-in page, token endpoint, JWKS) are in ``dev_issuer``.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import select
 
+from connectors.sdk.trust import TrustLevel
 from services.intake.routing import RoutingFailed, route
 from services.portal.deps import ContextDep, SessionDep
 from services.portal.errors import ApiError
 from services.store.models import Customer, StaffMember
 
 router = APIRouter(prefix="/api/v1/dev", tags=["development"])
-issuer_router = APIRouter(prefix="/dev-issuer", tags=["development"])
 
 
 class DemoCustomerView(BaseModel):
@@ -37,6 +38,11 @@ class TokenRequest(BaseModel):
     customer_id: str | None = Field(default=None, min_length=1, max_length=64)
     staff_id: str | None = Field(default=None, min_length=1, max_length=100)
     role: Literal["customer", "operator", "staff"] = "customer"
+    trust_level: Literal["low", "substantial", "high"] = Field(
+        default="substantial",
+        description="Trust level of a customer's sign-in: 'low' (user name and password) cannot change address "
+        "or bank details; 'substantial' is the eID (Online-Ausweis).",
+    )
 
     @model_validator(mode="after")
     def _subject_given(self) -> TokenRequest:
@@ -114,23 +120,5 @@ def dev_token(body: TokenRequest, ctx: ContextDep, session: SessionDep) -> Token
             "unknown_customer",
             f"Den Demo-Kunden '{body.customer_id}' gibt es nicht. GET /api/v1/dev/customers listet alle.",
         )
-    token = ctx.dev_issuer.mint(body.customer_id, roles=["customer"])
+    token = ctx.dev_issuer.mint(body.customer_id, roles=["customer"], trust_level=TrustLevel.from_key(body.trust_level))
     return TokenResponse(access_token=token, expires_in=ctx.dev_issuer.ttl_seconds)
-
-
-@issuer_router.get("/.well-known/openid-configuration")
-def openid_configuration(ctx: ContextDep) -> dict[str, Any]:
-    issuer = ctx.settings.auth_issuer
-    return {
-        "issuer": issuer,
-        "jwks_uri": f"{issuer}/jwks.json",
-        "id_token_signing_alg_values_supported": ["RS256"],
-        "response_types_supported": ["token"],
-        "subject_types_supported": ["public"],
-    }
-
-
-@issuer_router.get("/jwks.json")
-def jwks(ctx: ContextDep) -> dict[str, Any]:
-    assert ctx.dev_issuer is not None
-    return ctx.dev_issuer.jwks()

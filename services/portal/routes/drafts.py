@@ -9,9 +9,19 @@ from pydantic import BaseModel
 
 from services.intake import drafts
 from services.intake.acceptance import SubmissionRejected
-from services.portal.deps import ContextDep, CurrentCustomer, RegistryDep, SessionDep, TelemetryDep, connector_for
+from services.portal.deps import (
+    ContextDep,
+    CurrentCustomer,
+    CustomerTrustLevel,
+    RegistryDep,
+    SessionDep,
+    TelemetryDep,
+    connector_for,
+    require_trust_level,
+)
 from services.portal.errors import ApiError
 from services.portal.rollout import ensure_available
+from services.portal.routes.receipts import ReceiptSignerDep
 from services.portal.routes.submissions import AcceptedSubmission, accepted_response, record_acceptance
 from services.store.models import Draft
 from services.telemetry.propagation import current_traceparent
@@ -104,11 +114,14 @@ def submit(
     registry: RegistryDep,
     ctx: ContextDep,
     telemetry: TelemetryDep,
+    signer: ReceiptSignerDep,
+    trust_level: CustomerTrustLevel,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> AcceptedSubmission:
     draft = _draft(session, customer, draft_id)
     connector = connector_for(registry, draft.service)
     ensure_available(ctx, session, customer=customer, connector=connector)
+    require_trust_level(connector, draft.form_data, trust_level)  # 403: address or bank details need the eID
     try:
         acceptance = drafts.submit_draft(
             session,
@@ -116,6 +129,7 @@ def submit(
             connector=connector,
             idempotency_key=idempotency_key,
             traceparent=current_traceparent(),
+            signer=signer,
         )
     except SubmissionRejected as exc:
         raise _rejected(exc) from None

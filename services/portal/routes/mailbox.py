@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.efile.store import EFileStoreError
-from services.efile.uploads import CheckedUpload, UploadRejected, check_upload
+from services.efile.uploads import CheckedUpload, UploadChecker, UploadRejected
 from services.intake.routing import RoutingFailed, responsible_jobcenter
 from services.mailbox import conversations
 from services.mailbox.api_models import (
@@ -39,18 +39,19 @@ from services.portal.deps import (
     ContextDep,
     CurrentCustomer,
     EFileDep,
+    SessionCookieDep,
     SessionDep,
-    SettingsDep,
+    bearer_or_cookie,
     get_current_customer,
     staff_from_token,
     verify_token,
 )
 from services.portal.errors import ApiError
+from services.portal.uploads_dep import UploadCheckerDep
 from services.store.models import Customer, Jobcenter, MailboxMessage, MailboxThread, MailboxTopic, Submission, utcnow
 
 router = APIRouter(prefix="/api/v1/mailbox", tags=["mailbox"])
 
-_UPLOAD_STATUS = {"upload_too_large": 413, "unsupported_file_type": 415}
 _IDEMPOTENCY_HELP = "Optional: repeating a request with the same key returns the message written the first time."
 
 
@@ -61,18 +62,16 @@ def _as_api_errors() -> Iterator[None]:
     except MailboxError as exc:
         raise ApiError(exc.status, exc.code, exc.message) from None
     except UploadRejected as exc:
-        raise ApiError(_UPLOAD_STATUS.get(exc.code, 422), exc.code, exc.message) from None
+        raise ApiError(exc.status, exc.code, exc.message) from None
     except EFileStoreError:
         raise ApiError(
             503, "efile_unavailable", "Die e-Akte ist gerade nicht erreichbar. Bitte später erneut senden."
         ) from None
 
 
-def _uploads(files: list[UploadFile], max_bytes: int) -> list[CheckedUpload]:
-    """Read at most one byte more than allowed per file, so an oversized one is refused without reading it all."""
-    return [
-        check_upload(f.file.read(max_bytes + 1), f.filename, max_bytes=max_bytes) for f in files if f.filename or f.size
-    ]
+def _uploads(files: list[UploadFile], checker: UploadChecker) -> list[CheckedUpload]:
+    """Every file checked (type, size, content, malware scan) before anything of the message is stored."""
+    return [checker.read(f.file, f.filename) for f in files if f.filename or f.size]
 
 
 def _postfach(jobcenter: Jobcenter) -> PostfachView:
@@ -168,7 +167,7 @@ def start_thread(
     customer: CurrentCustomer,
     session: SessionDep,
     efile: EFileDep,
-    settings: SettingsDep,
+    checker: UploadCheckerDep,
     topic: Annotated[str, Form(max_length=64, description="Key of one of the jobcenter's topics.")],
     subject: Annotated[str, Form(max_length=1000)],
     body: Annotated[str, Form(max_length=50_000)],
@@ -177,7 +176,7 @@ def start_thread(
 ) -> ThreadView:
     """Write to the jobcenter on one of its topics; the topic's team answers."""
     with _as_api_errors():
-        uploads = _uploads(files or [], settings.upload_max_bytes)
+        uploads = _uploads(files or [], checker)
         thread, _ = conversations.start_thread(
             session,
             efile,
@@ -207,13 +206,13 @@ def reply(
     customer: CurrentCustomer,
     session: SessionDep,
     efile: EFileDep,
-    settings: SettingsDep,
+    checker: UploadCheckerDep,
     body: Annotated[str, Form(max_length=50_000)],
     files: Annotated[list[UploadFile] | None, File(description="PDF, JPEG or PNG, each checked by content.")] = None,
     idempotency_key: Annotated[str | None, Header(description=_IDEMPOTENCY_HELP)] = None,
 ) -> ThreadMessageView:
     with _as_api_errors():
-        uploads = _uploads(files or [], settings.upload_max_bytes)
+        uploads = _uploads(files or [], checker)
         message = conversations.reply(
             session,
             efile,
@@ -248,14 +247,20 @@ def list_topics(customer: CurrentCustomer, session: SessionDep) -> TopicListView
 
 @router.get("/attachments/{document_id}", name="download_attachment", response_class=Response)
 def download_attachment(
-    document_id: str, ctx: ContextDep, session: SessionDep, efile: EFileDep, credentials: BearerDep
+    document_id: str,
+    ctx: ContextDep,
+    session: SessionDep,
+    efile: EFileDep,
+    credentials: BearerDep,
+    session_token: SessionCookieDep = None,
 ) -> Response:
-    """The file, for the customer it belongs to or the staff of its jobcenter; 404 for anyone else."""
-    token = credentials.credentials if credentials else None
+    """The file, for the customer it belongs to or the staff of its jobcenter; 404 for anyone else. A link in a
+    page carries no header, so the sign-in cookie counts like everywhere else in the customer's API."""
+    token = bearer_or_cookie(credentials, session_token)
     roles = verify_token(ctx, token).roles
     with _as_api_errors():
         if "customer" in roles:
-            customer = get_current_customer(ctx, session, credentials)
+            customer = get_current_customer(ctx, session, credentials, session_token)
             document = attachment_for(session, document_id, customer_id=customer.id)
         else:
             staff = staff_from_token(ctx, session, token)

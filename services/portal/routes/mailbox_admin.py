@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +22,9 @@ from services.portal.errors import ApiError
 from services.store.models import Jobcenter, MailboxTopic, Team
 
 router = APIRouter(prefix="/api/v1/admin/mailbox", tags=["mailbox administration"])
+
+TopicId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A topic's id (a database integer).")]
+"""Bounded like the column: a larger number would not be "not found" but an overflow in the database driver."""
 
 
 class TeamView(BaseModel):
@@ -140,7 +143,7 @@ def create_topic(new: TopicCreate, admin: JobcenterAdmin, session: SessionDep) -
 
 
 @router.patch("/topics/{topic_id}", response_model=AdminTopicView)
-def change_topic(topic_id: int, change: TopicChange, admin: JobcenterAdmin, session: SessionDep) -> AdminTopicView:
+def change_topic(topic_id: TopicId, change: TopicChange, admin: JobcenterAdmin, session: SessionDep) -> AdminTopicView:
     """Rename, reroute to another team (new threads only), reorder, or (de)activate a topic."""
     with _as_api_errors():
         topic = topics.update_topic(
@@ -151,7 +154,7 @@ def change_topic(topic_id: int, change: TopicChange, admin: JobcenterAdmin, sess
 
 
 @router.delete("/topics/{topic_id}", status_code=204, response_class=Response)
-def delete_topic(topic_id: int, admin: JobcenterAdmin, session: SessionDep) -> Response:
+def delete_topic(topic_id: TopicId, admin: JobcenterAdmin, session: SessionDep) -> Response:
     """Only a topic no thread refers to can be deleted; deactivate the others."""
     with _as_api_errors():
         topics.delete_topic(session, jobcenter_id=admin.jobcenter.id, topic_id=topic_id)

@@ -27,6 +27,8 @@ from services.ops.retry import BULK_LIMIT, FAILURE_KINDS, retry_matching, retry_
 from services.ops.scope import WINDOW_HOURS, Scope
 from services.ops.series import build_series
 from services.ops.slo import build_slo_status
+from services.portal.audit import AuditDep
+from services.portal.csrf import csrf_token
 from services.portal.deps import (
     OPS_COOKIE,
     BearerDep,
@@ -36,6 +38,7 @@ from services.portal.deps import (
     RegistryDep,
     SessionDep,
     get_current_operator,
+    page_token,
     verify_token,
 )
 from services.portal.errors import ApiError
@@ -43,17 +46,21 @@ from services.portal.rollout import unlisted_state
 from services.portal.routes import ops_api
 from services.portal.routes.ops_api import RetryRequest, jobcenter_choices, lookup_timeline, retry_filter
 from services.portal.templates_env import templates
-from services.portal.token_link import token_to_cookie
+from services.portal.token_link import refuse_token_link_outside_development, sign_in_first, token_to_cookie
 from services.rollout.matrix import build_matrix
 
 log = logging.getLogger("ozgflow.portal.ops")
 pages = APIRouter(prefix="/ops", tags=["operators"])
 
 
-def _token_to_cookie(ctx: ContextDep, request: Request, token: str | None = Query(default=None)) -> Response | None:
-    """Swap ``?token=`` for the ops cookie and redirect to the clean address; None when no token is given."""
+def _token_to_cookie(
+    ctx: ContextDep, request: Request, credentials: BearerDep, token: str | None = Query(default=None)
+) -> Response | None:
+    """A signed-out browser goes to the login (staff realm: operators come from the organisation's IdP); in
+    development ``?token=`` is swapped for the ops cookie. None when the page itself should answer."""
     if token is None:
-        return None
+        return sign_in_first(ctx, request, page_token(ctx, request, credentials, OPS_COOKIE), realm="staff")
+    refuse_token_link_outside_development(ctx)
     principal = verify_token(ctx, token)
     if "operator" not in principal.roles:
         raise ApiError(403, "forbidden", "Dieser Bereich ist dem Betrieb (Rolle operator) vorbehalten.")
@@ -136,6 +143,7 @@ async def overview_page(
     )
     return _html(
         "ops_overview.html.j2",
+        csrf_token=csrf_token(request),  # the retry forms post it back (services/portal/csrf.py)
         scope=scope,
         health=health,
         services=ctx.registry.keys(),
@@ -148,7 +156,12 @@ async def overview_page(
     )
 
 
-@pages.get("/submissions", response_class=HTMLResponse, name="ops_lookup")
+@pages.get(
+    "/submissions",
+    response_class=HTMLResponse,
+    name="ops_lookup",
+    responses={303: {"description": "See Other: on to the submission's page."}},
+)
 def lookup_form(
     request: Request, ctx: ContextDep, credentials: BearerDep, handoff: Handoff, q: str = Query(default="")
 ) -> Response:
@@ -170,19 +183,20 @@ def submission_page(
     ctx: ContextDep,
     credentials: BearerDep,
     handoff: Handoff,
+    audit: AuditDep,
     retried: Annotated[int | None, Query(ge=0, le=1)] = None,
 ) -> Response:
     if handoff is not None:
         return handoff
     get_current_operator(ctx, request, credentials)
     try:
-        timeline = lookup_timeline(ctx, query)
+        timeline = lookup_timeline(ctx, query, audit)  # the search form only redirects here: one entry per view
     except ApiError as exc:
         return _html("ops_lookup.html.j2", status_code=exc.status, query=query, error=exc.message)
-    return _html("ops_submission.html.j2", t=timeline, retried=retried)
+    return _html("ops_submission.html.j2", t=timeline, retried=retried, csrf_token=csrf_token(request))
 
 
-@pages.post("/submissions/{query}/retry", name="ops_retry_one")
+@pages.post("/submissions/{query}/retry", response_class=RedirectResponse, status_code=303, name="ops_retry_one")
 def retry_one(query: str, ctx: ContextDep, operator: CurrentOperator, back: Annotated[str, Form()] = "") -> Response:
     """Retry one submission; back to its page, or to the overview's failed list when ``back=overview``."""
     timeline = lookup_timeline(ctx, query)
@@ -193,7 +207,7 @@ def retry_one(query: str, ctx: ContextDep, operator: CurrentOperator, back: Anno
     return RedirectResponse(f"/ops/submissions/{timeline.receipt_number}?retried={retried}", status_code=303)
 
 
-@pages.post("/retry", name="ops_retry_bulk")
+@pages.post("/retry", response_class=RedirectResponse, status_code=303, name="ops_retry_bulk")
 def retry_bulk(
     ctx: ContextDep,
     operator: CurrentOperator,

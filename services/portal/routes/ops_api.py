@@ -12,6 +12,8 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from services.audit.log import AuditRecorder
+from services.audit.purposes import Action, Purpose
 from services.ops.failures import failed_submissions
 from services.ops.health import check_dependencies
 from services.ops.lookup import InvalidQuery, Timeline, build_timeline, find_submission
@@ -21,6 +23,7 @@ from services.ops.scope import WINDOW_HOURS, Scope
 from services.ops.series import build_series
 from services.ops.slo import build_slo_status
 from services.pipeline.stages import STAGE_ORDER
+from services.portal.audit import AuditDep
 from services.portal.deps import ContextDep, CurrentOperator, PortalContext
 from services.portal.errors import ApiError
 from services.store.models import Jobcenter, utcnow
@@ -66,8 +69,10 @@ def ops_scope(
 ScopeDep = Annotated[Scope, Depends(ops_scope)]
 
 
-def lookup_timeline(ctx: PortalContext, query: str) -> Timeline:
-    """The timeline of a receipt number or submission id; 422 for malformed input, 404 when unknown."""
+def lookup_timeline(ctx: PortalContext, query: str, audit: AuditRecorder | None = None) -> Timeline:
+    """The timeline of a receipt number or submission id; 422 for malformed input, 404 when unknown.
+    With ``audit``, the lookup is recorded (metadata of a customer's submission) in the same transaction;
+    without it for lookups that only resolve a receipt number to a redirect or a retry."""
     with ctx.db.session() as session:
         try:
             submission = find_submission(session, query)
@@ -79,7 +84,18 @@ def lookup_timeline(ctx: PortalContext, query: str) -> Timeline:
             ) from None
         if submission is None:
             raise ApiError(404, "submission_not_found", f"Zu '{query.strip()}' gibt es keine Einreichung.")
-        return build_timeline(session, submission, prefect_ui_url=ctx.settings.resolved_prefect_ui_url)
+        timeline = build_timeline(session, submission, prefect_ui_url=ctx.settings.resolved_prefect_ui_url)
+        if audit is not None:
+            audit.record(
+                session,
+                action=Action.READ,
+                resource_type="submission_metadata",
+                resource_id=submission.id,
+                purpose=Purpose.OPERATIONS,
+                customer_id=submission.customer_id,
+                jobcenter_id=submission.jobcenter_id,
+            )
+        return timeline
 
 
 def row_json(row: OverviewRow, scope: Scope) -> dict[str, Any]:
@@ -126,8 +142,8 @@ def failed(ctx: ContextDep, _operator: CurrentOperator, scope: ScopeDep) -> dict
 
 
 @router.get("/submissions/{query}", summary="Timeline of one submission by receipt number or id")
-def lookup(query: str, ctx: ContextDep, _operator: CurrentOperator) -> dict[str, Any]:
-    timeline = lookup_timeline(ctx, query)
+def lookup(query: str, ctx: ContextDep, _operator: CurrentOperator, audit: AuditDep) -> dict[str, Any]:
+    timeline = lookup_timeline(ctx, query, audit)
     return {**asdict(timeline), "retryable": timeline.retryable}
 
 

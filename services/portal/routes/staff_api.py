@@ -6,15 +6,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
+from services.audit.log import AuditRecorder
+from services.portal.audit import AuditDep
 from services.portal.deps import (
     EFileDep,
     IntakeClerk,
     RegistryDep,
     SessionDep,
-    SettingsDep,
     TelemetryDep,
 )
+from services.portal.routes.receipts import ReceiptSignerDep
 from services.portal.routes.staff_common import (
     PaperFieldsDep,
     Staff,
@@ -27,6 +30,7 @@ from services.portal.routes.staff_common import (
 )
 from services.staff import access, actions
 from services.staff import api_models as out
+from services.staff import audit_trail as trail
 from services.staff.conversation import open_conversation
 from services.staff.efile_view import efile_view
 from services.staff.inbox import inbox, inbox_filter
@@ -53,6 +57,7 @@ def me(staff: Staff, session: SessionDep) -> out.MeOut:
 def inbox_api(
     staff: Staff,
     session: SessionDep,
+    audit: AuditDep,
     kind: Annotated[str, Query(pattern="^(|submission|message)$")] = "",
     service: Annotated[str, Query(max_length=64)] = "",
     state: Annotated[str, Query(pattern="^(open|processed|all)$")] = "open",
@@ -74,31 +79,45 @@ def inbox_api(
             page=page,
             per_page=per_page,
         )
-    return out.inbox_out(inbox(session, f), f)
+    listing = inbox(session, f)
+    trail.inbox_listed(audit, session, f)
+    return out.inbox_out(listing, f)
 
 
 @api.get("/submissions/{submission_id}", response_model=out.EFileOut)
-def submission_api(sub: StaffSubmission, session: SessionDep) -> out.EFileOut:
-    return out.efile_out(efile_view(session, sub))
+def submission_api(sub: StaffSubmission, session: SessionDep, audit: AuditDep) -> out.EFileOut:
+    view = out.efile_out(efile_view(session, sub))
+    trail.submission_accessed(audit, session, sub)
+    return view
 
 
 @api.get("/submissions/{submission_id}/pdf", response_class=Response)
-def submission_pdf_api(sub: StaffSubmission, session: SessionDep, store: EFileDep) -> Response:
-    return efile_file(session, store, sub, "pdf")
+def submission_pdf_api(sub: StaffSubmission, session: SessionDep, store: EFileDep, audit: AuditDep) -> Response:
+    response = efile_file(session, store, sub, "pdf")
+    trail.submission_accessed(audit, session, sub, resource_type="submission_pdf")
+    return response
 
 
 @api.get("/submissions/{submission_id}/json", response_class=Response)
-def submission_json_api(sub: StaffSubmission, session: SessionDep, store: EFileDep) -> Response:
-    return efile_file(session, store, sub, "json")
+def submission_json_api(sub: StaffSubmission, session: SessionDep, store: EFileDep, audit: AuditDep) -> Response:
+    response = efile_file(session, store, sub, "json")
+    trail.submission_accessed(audit, session, sub, resource_type="submission_json")
+    return response
 
 
 @api.get("/documents/{document_id}", response_class=Response)
-def document_api(document_id: str, staff: Staff, session: SessionDep, store: EFileDep) -> Response:
+def document_api(document_id: str, staff: Staff, session: SessionDep, store: EFileDep, audit: AuditDep) -> Response:
     with as_api_errors():
-        return document_file(store, access.document_in(session, staff.jobcenter.id, document_id))
+        doc = access.document_in(session, staff.jobcenter.id, document_id)
+        response = document_file(store, doc)
+    trail.document_downloaded(audit, session, doc, jobcenter_id=staff.jobcenter.id)
+    return response
 
 
-def _done(target: Submission | MailboxThread, changed: bool) -> out.ActionOut:
+def _done(target: Submission | MailboxThread, changed: bool, audit: AuditRecorder, session: Session) -> out.ActionOut:
+    """The action's answer; a real change is recorded in the audit log (a repeated one changed nothing)."""
+    if changed:
+        trail.target_changed(audit, session, target)
     if isinstance(target, Submission):
         return out.ActionOut(
             id=target.id, kind="submission", changed=changed, state=target.work_state, team_id=target.team_id
@@ -107,57 +126,71 @@ def _done(target: Submission | MailboxThread, changed: bool) -> out.ActionOut:
 
 
 @api.post("/submissions/{submission_id}/reassign", response_model=out.ActionOut)
-def reassign_api(sub: StaffSubmission, body: out.ReassignIn, staff: Staff, session: SessionDep) -> out.ActionOut:
+def reassign_api(
+    sub: StaffSubmission, body: out.ReassignIn, staff: Staff, session: SessionDep, audit: AuditDep
+) -> out.ActionOut:
     with as_api_errors():
-        return _done(sub, actions.reassign_submission(session, sub, staff=staff.member, team_id=body.team_id))
+        changed = actions.reassign_submission(session, sub, staff=staff.member, team_id=body.team_id)
+    return _done(sub, changed, audit, session)
 
 
 @api.post("/submissions/{submission_id}/processed", response_model=out.ActionOut)
-def processed_api(sub: StaffSubmission, staff: Staff, session: SessionDep) -> out.ActionOut:
-    return _done(sub, actions.set_submission_state(session, sub, staff=staff.member, state=actions.DONE))
+def processed_api(sub: StaffSubmission, staff: Staff, session: SessionDep, audit: AuditDep) -> out.ActionOut:
+    changed = actions.set_submission_state(session, sub, staff=staff.member, state=actions.DONE)
+    return _done(sub, changed, audit, session)
 
 
 @api.post("/submissions/{submission_id}/reopen", response_model=out.ActionOut)
-def reopen_api(sub: StaffSubmission, staff: Staff, session: SessionDep) -> out.ActionOut:
-    return _done(sub, actions.set_submission_state(session, sub, staff=staff.member, state=actions.OPEN))
+def reopen_api(sub: StaffSubmission, staff: Staff, session: SessionDep, audit: AuditDep) -> out.ActionOut:
+    changed = actions.set_submission_state(session, sub, staff=staff.member, state=actions.OPEN)
+    return _done(sub, changed, audit, session)
 
 
 @api.post("/submissions/{submission_id}/reply", response_model=out.ReplyOut, status_code=201)
 def reply_api(
-    sub: StaffSubmission, body: out.ReplyIn, staff: Staff, session: SessionDep, store: EFileDep
+    sub: StaffSubmission, body: out.ReplyIn, staff: Staff, session: SessionDep, store: EFileDep, audit: AuditDep
 ) -> out.ReplyOut:
     with as_api_errors():
         message = reply_to_submission(session, store, sub, staff=staff.member, body=body.body)
+    trail.replied(audit, session, message)
     return out.ReplyOut(message_id=message.id, thread_id=message.thread_id or "", attachments=0)
 
 
 @api.get("/threads/{thread_id}", response_model=out.ThreadOut)
-def thread_api(thread: StaffThread, session: SessionDep) -> out.ThreadOut:
-    return out.thread_out(open_conversation(session, thread))
+def thread_api(thread: StaffThread, session: SessionDep, audit: AuditDep) -> out.ThreadOut:
+    conversation = out.thread_out(open_conversation(session, thread))
+    trail.thread_accessed(audit, session, thread)
+    return conversation
 
 
 @api.post("/threads/{thread_id}/reassign", response_model=out.ActionOut)
-def thread_reassign_api(thread: StaffThread, body: out.ReassignIn, staff: Staff, session: SessionDep) -> out.ActionOut:
+def thread_reassign_api(
+    thread: StaffThread, body: out.ReassignIn, staff: Staff, session: SessionDep, audit: AuditDep
+) -> out.ActionOut:
     with as_api_errors():
-        return _done(thread, actions.reassign_thread(session, thread, staff=staff.member, team_id=body.team_id))
+        changed = actions.reassign_thread(session, thread, staff=staff.member, team_id=body.team_id)
+    return _done(thread, changed, audit, session)
 
 
 @api.post("/threads/{thread_id}/processed", response_model=out.ActionOut)
-def thread_processed_api(thread: StaffThread, staff: Staff, session: SessionDep) -> out.ActionOut:
-    return _done(thread, actions.set_thread_state(session, thread, staff=staff.member, state=actions.DONE))
+def thread_processed_api(thread: StaffThread, staff: Staff, session: SessionDep, audit: AuditDep) -> out.ActionOut:
+    changed = actions.set_thread_state(session, thread, staff=staff.member, state=actions.DONE)
+    return _done(thread, changed, audit, session)
 
 
 @api.post("/threads/{thread_id}/reopen", response_model=out.ActionOut)
-def thread_reopen_api(thread: StaffThread, staff: Staff, session: SessionDep) -> out.ActionOut:
-    return _done(thread, actions.set_thread_state(session, thread, staff=staff.member, state=actions.OPEN))
+def thread_reopen_api(thread: StaffThread, staff: Staff, session: SessionDep, audit: AuditDep) -> out.ActionOut:
+    changed = actions.set_thread_state(session, thread, staff=staff.member, state=actions.OPEN)
+    return _done(thread, changed, audit, session)
 
 
 @api.post("/threads/{thread_id}/reply", response_model=out.ReplyOut, status_code=201)
 def thread_reply_api(
-    thread: StaffThread, body: out.ReplyIn, staff: Staff, session: SessionDep, store: EFileDep
+    thread: StaffThread, body: out.ReplyIn, staff: Staff, session: SessionDep, store: EFileDep, audit: AuditDep
 ) -> out.ReplyOut:
     with as_api_errors():
         message = reply_in_thread(session, store, thread, staff=staff.member, body=body.body)
+    trail.replied(audit, session, message)
     return out.ReplyOut(message_id=message.id, thread_id=thread.id, attachments=0)
 
 
@@ -167,9 +200,10 @@ def paper_api(
     session: SessionDep,
     store: EFileDep,
     registry: RegistryDep,
-    settings: SettingsDep,
     telemetry: TelemetryDep,
     fields: PaperFieldsDep,
+    signer: ReceiptSignerDep,
+    audit: AuditDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> out.PaperAccepted:
     """A keyed-in paper form and its scan, accepted like an online submission (``channel`` ``paper``)."""
@@ -180,8 +214,9 @@ def paper_api(
             registry,
             clerk,
             fields,
-            max_bytes=settings.upload_max_bytes,
             telemetry=telemetry,
             idempotency_key=idempotency_key,
+            signer=signer,
         )
+    trail.paper_filed(audit, session, intake, jobcenter_id=clerk.jobcenter.id)
     return out.paper_accepted(intake)

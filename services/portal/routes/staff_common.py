@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from connectors.sdk.registry import ConnectorRegistry
 from services.efile.store import EFileStore
-from services.efile.uploads import CheckedUpload, UploadRejected, check_upload
+from services.efile.uploads import CheckedUpload, UploadChecker, UploadRejected
 from services.intake.acceptance import Acceptance
 from services.intake.paper import PaperIntake, PaperIntakeRejected, PaperPerson, intake_paper, parse_keyed_in
 from services.portal.deps import (
@@ -25,6 +25,8 @@ from services.portal.deps import (
 )
 from services.portal.errors import ApiError
 from services.portal.routes.submissions import record_acceptance
+from services.portal.uploads_dep import UploadCheckerDep
+from services.receipts.signing import ReceiptSigner
 from services.staff import access
 from services.staff.efile_view import efile_view, read_object
 from services.staff.errors import StaffError
@@ -34,13 +36,12 @@ from services.telemetry.propagation import current_traceparent
 
 Staff = Annotated[StaffIdentity, Depends(require_staff_role("staff"))]
 Refusal = (StaffError, PaperIntakeRejected, UploadRejected)
-UPLOAD_STATUS = {"upload_too_large": 413, "unsupported_file_type": 415}
 RECEIPT = re.compile(r"^[A-Z0-9_]{1,64}-\d{8}-[0-9A-Z]{8}$")
 
 
 def api_error(exc: StaffError | PaperIntakeRejected | UploadRejected) -> ApiError:
     if isinstance(exc, UploadRejected):
-        return ApiError(UPLOAD_STATUS.get(exc.code, 422), exc.code, exc.message)
+        return ApiError(exc.status, exc.code, exc.message)
     return ApiError(exc.status, exc.code, exc.message, getattr(exc, "problems", None))
 
 
@@ -67,14 +68,15 @@ StaffSubmission = Annotated[Submission, Depends(_staff_submission)]
 StaffThread = Annotated[MailboxThread, Depends(_staff_thread)]
 
 
-def read_upload(upload: UploadFile | None, max_bytes: int, *, required: bool) -> CheckedUpload | None:
-    """Read at most one byte more than allowed, so an oversized file is refused without reading it all.
-    A browser sends an empty part without a name for an empty file input: that is no upload."""
+def read_upload(upload: UploadFile | None, checker: UploadChecker, *, required: bool) -> CheckedUpload | None:
+    """The upload through the portal's one checker (type, size, content, malware scan), so a staff member's
+    attachment is held to what a customer's is. A browser sends an empty part without a name for an empty file
+    input: no upload."""
     if upload is None or not upload.filename:
         if required:
             raise UploadRejected("scan_missing", "Bitte den Scan des Papierformulars (PDF, JPEG oder PNG) anhängen.")
         return None
-    return check_upload(upload.file.read(max_bytes + 1), upload.filename, max_bytes=max_bytes)
+    return checker.read(upload.file, upload.filename)
 
 
 def file_response(data: bytes, media_type: str, filename: str, *, inline: bool) -> Response:
@@ -116,6 +118,8 @@ class PaperFields:
     scan: UploadFile | None
     idempotency_key: str
     """Pages only: a fresh key per page load, so a double click files once (the API uses the header)."""
+    checker: UploadChecker
+    """How the scan is checked (the portal's one upload checker: limit, content, malware scan)."""
 
     def values(self) -> dict[str, str]:
         """What the clerk typed, to fill the form again after a refusal."""
@@ -130,6 +134,7 @@ class PaperFields:
 
 
 def _paper_fields(
+    checker: UploadCheckerDep,
     service: Annotated[str, Form(max_length=64)] = "",
     form: Annotated[
         str, Form(max_length=500_000, description="The keyed-in form as JSON (the service's schema).")
@@ -147,7 +152,7 @@ def _paper_fields(
 ) -> PaperFields:
     """The person is ``customer_id``, or BG number, name and address (matched, or created without Postfach)."""
     person = PaperPerson(customer_id, bg_number, given_name, family_name, street, postal_code, city)
-    return PaperFields(service, form, person, attach_to, scan, idempotency_key)
+    return PaperFields(service, form, person, attach_to, scan, idempotency_key, checker)
 
 
 PaperFieldsDep = Annotated[PaperFields, Depends(_paper_fields)]
@@ -160,12 +165,12 @@ def paper_intake(
     clerk: StaffIdentity,
     fields: PaperFields,
     *,
-    max_bytes: int,
     idempotency_key: str | None,
     telemetry: Telemetry,
+    signer: ReceiptSigner | None = None,
 ) -> PaperIntake:
     """Paper through the same acceptance as online; counted and traced like an online filing."""
-    checked = read_upload(fields.scan, max_bytes, required=True)
+    checked = read_upload(fields.scan, fields.checker, required=True)
     assert checked is not None
     if fields.service not in registry:
         raise StaffError(422, "unknown_service", f"Den Dienst '{fields.service}' gibt es nicht. Bitte einen wählen.")
@@ -181,6 +186,7 @@ def paper_intake(
         idempotency_key=idempotency_key or None,
         attach_to=fields.attach_to,
         traceparent=current_traceparent(),
+        signer=signer,
     )
     record_acceptance(Acceptance(submission=intake.submission, replayed=intake.replayed), telemetry)
     return intake

@@ -20,7 +20,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from connectors.sdk.registry import ConnectorRegistry
+from services.audit.log import AuditRecorder
 from services.efile.store import EFileStore
+from services.portal.audit import AuditDep
+from services.portal.csrf import csrf_token
 from services.portal.deps import (
     STAFF_COOKIE,
     BearerDep,
@@ -29,13 +32,14 @@ from services.portal.deps import (
     IntakeClerk,
     RegistryDep,
     SessionDep,
-    SettingsDep,
     StaffIdentity,
     TelemetryDep,
+    page_token,
     staff_from_token,
     verify_token,
 )
 from services.portal.errors import ApiError
+from services.portal.routes.receipts import ReceiptSignerDep
 from services.portal.routes.staff_api import document_api, submission_json_api, submission_pdf_api
 from services.portal.routes.staff_common import (
     RECEIPT,
@@ -50,8 +54,15 @@ from services.portal.routes.staff_common import (
     read_upload,
 )
 from services.portal.templates_env import templates
-from services.portal.token_link import token_to_cookie
+from services.portal.token_link import (
+    forget_sign_in,
+    refuse_token_link_outside_development,
+    sign_in_first,
+    token_to_cookie,
+)
+from services.portal.uploads_dep import UploadCheckerDep
 from services.staff import access, actions
+from services.staff import audit_trail as trail
 from services.staff.conversation import open_conversation
 from services.staff.efile_view import efile_view
 from services.staff.errors import StaffError
@@ -63,11 +74,17 @@ pages = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=False
 
 
 def _token_to_cookie(
-    ctx: ContextDep, session: SessionDep, request: Request, token: str | None = Query(default=None)
+    ctx: ContextDep,
+    session: SessionDep,
+    request: Request,
+    credentials: BearerDep,
+    token: str | None = Query(default=None),
 ) -> Response | None:
-    """Swap ``?token=`` for the staff cookie and redirect to the clean address; None without a token."""
+    """A signed-out browser goes to the login; in development ``?token=`` is swapped for the staff cookie and
+    the browser sent to the clean address. None when the page itself should answer."""
     if token is None:
-        return None
+        return sign_in_first(ctx, request, page_token(ctx, request, credentials, STAFF_COOKIE), realm="staff")
+    refuse_token_link_outside_development(ctx)
     staff_from_token(ctx, session, token)  # 401/403 for anything but an active staff member
     return token_to_cookie(request, token, verify_token(ctx, token), cookie=STAFF_COOKIE, path="/staff")
 
@@ -77,9 +94,7 @@ Handoff = Annotated[Response | None, Depends(_token_to_cookie)]
 
 def _signed_in(ctx: ContextDep, session: Session, request: Request, credentials: Any, role: str) -> StaffIdentity:
     """For pages that take the token link: checked after the hand-off (a ?token= link has no cookie yet)."""
-    staff = staff_from_token(
-        ctx, session, credentials.credentials if credentials else request.cookies.get(STAFF_COOKIE)
-    )
+    staff = staff_from_token(ctx, session, page_token(ctx, request, credentials, STAFF_COOKIE))
     if role not in staff.roles:
         raise ApiError(403, "forbidden", f"Dafür ist die Rolle '{role}' im Jobcenter nötig.")
     return staff
@@ -114,7 +129,14 @@ def _page(name: str, request: Request, staff: StaffIdentity, *, status: int = 20
     html = (
         templates()
         .get_template(name)
-        .render(brand=staff.jobcenter, staff=staff, when=_when, notice=None if status >= 400 else notice, **context)
+        .render(
+            brand=staff.jobcenter,
+            staff=staff,
+            when=_when,
+            notice=None if status >= 400 else notice,
+            csrf_token=csrf_token(request),  # every form of the workspace posts it back (services/portal/csrf.py)
+            **context,
+        )
     )
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
@@ -127,7 +149,7 @@ def _see_other(path: str, **params: str) -> RedirectResponse:
 def home_page(handoff: Handoff, request: Request, ctx: ContextDep, session: SessionDep, cred: BearerDep) -> Response:
     if handoff is not None:
         return handoff
-    staff = staff_from_token(ctx, session, cred.credentials if cred else request.cookies.get(STAFF_COOKIE))
+    staff = staff_from_token(ctx, session, page_token(ctx, request, cred, STAFF_COOKIE))
     return _see_other("/staff/inbox" if "staff" in staff.roles else "/staff/paper")
 
 
@@ -139,6 +161,7 @@ def inbox_page(
     session: SessionDep,
     registry: RegistryDep,
     cred: BearerDep,
+    audit: AuditDep,
     kind: Annotated[str, Query(pattern="^(|submission|message)$")] = "",
     service: Annotated[str, Query(max_length=64)] = "",
     state: Annotated[str, Query(pattern="^(open|processed|all)$")] = "open",
@@ -157,13 +180,15 @@ def inbox_page(
     except StaffError as exc:
         error, f = exc.message, inbox_filter(session, **scope, team="all", **filters)  # type: ignore[arg-type]
     query = f.as_query()
+    listing = inbox(session, f)
+    trail.inbox_listed(audit, session, f)
     return _page(
         "staff_inbox.html.j2",
         request,
         staff,
         status=422 if error else 200,
         error=error,
-        result=inbox(session, f),
+        result=listing,
         filters=query,
         teams=access.teams_of(session, staff.jobcenter.id),
         services=[(c.key, c.title) for c in registry],
@@ -173,8 +198,16 @@ def inbox_page(
 
 
 def _submission_page(
-    request: Request, session: Session, registry: ConnectorRegistry, staff: StaffIdentity, sub: Submission, **extra: Any
+    request: Request,
+    session: Session,
+    registry: ConnectorRegistry,
+    staff: StaffIdentity,
+    sub: Submission,
+    audit: AuditRecorder,
+    **extra: Any,
 ) -> HTMLResponse:
+    """The e-file page; every rendering shows the customer's data, so each is one audit entry."""
+    trail.submission_accessed(audit, session, sub)
     return _page(
         "staff_submission.html.j2",
         request,
@@ -188,9 +221,10 @@ def _submission_page(
 
 
 def _thread_page(
-    request: Request, session: Session, staff: StaffIdentity, thread: MailboxThread, **extra: Any
+    request: Request, session: Session, staff: StaffIdentity, thread: MailboxThread, audit: AuditRecorder, **extra: Any
 ) -> HTMLResponse:
     conversation = open_conversation(session, thread)
+    trail.thread_accessed(audit, session, thread)
     teams = access.teams_of(session, staff.jobcenter.id)
     return _page("staff_thread.html.j2", request, staff, c=conversation, teams=teams, **extra)
 
@@ -204,28 +238,36 @@ def submission_page(
     session: SessionDep,
     registry: RegistryDep,
     cred: BearerDep,
+    audit: AuditDep,
 ) -> Response:
     if handoff is not None:
         return handoff
     staff = _signed_in(ctx, session, request, cred, "staff")
     with as_api_errors():
         sub = access.submission_in(session, staff.jobcenter.id, submission_id)
-    return _submission_page(request, session, registry, staff, sub)
+    return _submission_page(request, session, registry, staff, sub, audit)
 
 
 @pages.get("/threads/{thread_id}", response_class=HTMLResponse)
 def thread_page(
-    thread_id: str, handoff: Handoff, request: Request, ctx: ContextDep, session: SessionDep, cred: BearerDep
+    thread_id: str,
+    handoff: Handoff,
+    request: Request,
+    ctx: ContextDep,
+    session: SessionDep,
+    cred: BearerDep,
+    audit: AuditDep,
 ) -> Response:
     if handoff is not None:
         return handoff
     staff = _signed_in(ctx, session, request, cred, "staff")
     with as_api_errors():
         thread = access.thread_in(session, staff.jobcenter.id, thread_id)
-    return _thread_page(request, session, staff, thread)
+    return _thread_page(request, session, staff, thread, audit)
 
 
-# The same downloads as the API's, under /staff where the browser sends the staff cookie.
+# The same downloads as the API's, under /staff where the browser sends the staff cookie (the API handler
+# records the access: one entry per download).
 for _path, _download in (
     ("/submissions/{submission_id}/pdf", submission_pdf_api),
     ("/submissions/{submission_id}/json", submission_json_api),
@@ -244,32 +286,41 @@ def _act(
     store: EFileStore,
     staff: StaffIdentity,
     form: ActionForm,
+    audit: AuditRecorder,
 ) -> str:
-    """Carry out a page form's action on a submission or a conversation; returns the notice to show."""
+    """Carry out a page form's action on a submission or a conversation; returns the notice to show.
+    A reply or a real change is recorded in the audit log (a repeated action changed nothing)."""
     member, is_submission = staff.member, isinstance(target, Submission)
     if action == "reply":
-        upload = read_upload(form["attachment"], form["max_bytes"], required=False)
+        upload = read_upload(form["attachment"], form["checker"], required=False)
         reply = reply_to_submission if is_submission else reply_in_thread
-        reply(session, store, target, staff=member, body=form["body"], attachments=[upload] if upload else [])  # type: ignore[arg-type]
+        files = [upload] if upload else []
+        message = reply(session, store, target, staff=member, body=form["body"], attachments=files)  # type: ignore[arg-type]
+        trail.replied(audit, session, message)
         return "replied"
     if action == "reassign":
         reassign = actions.reassign_submission if is_submission else actions.reassign_thread
-        return "reassigned" if reassign(session, target, staff=member, team_id=form["team_id"]) else "unchanged"  # type: ignore[arg-type]
+        changed = reassign(session, target, staff=member, team_id=form["team_id"])  # type: ignore[arg-type]
+        if changed:
+            trail.target_changed(audit, session, target)
+        return "reassigned" if changed else "unchanged"
     if action in ("processed", "reopen"):
         set_state = actions.set_submission_state if is_submission else actions.set_thread_state
         state = actions.DONE if action == "processed" else actions.OPEN
         changed = set_state(session, target, staff=member, state=state)  # type: ignore[arg-type]
+        if changed:
+            trail.target_changed(audit, session, target)
         return ("processed" if action == "processed" else "reopened") if changed else "unchanged"
     raise ApiError(404, "unknown_action", "Diese Aktion gibt es nicht.")
 
 
 def _action_form(
-    settings: SettingsDep,
+    checker: UploadCheckerDep,
     team_id: Annotated[str, Form(max_length=100)] = "",
     body: Annotated[str, Form(max_length=20_000)] = "",
     attachment: Annotated[UploadFile | None, File()] = None,
 ) -> ActionForm:
-    return {"team_id": team_id, "body": body, "attachment": attachment, "max_bytes": settings.upload_max_bytes}
+    return {"team_id": team_id, "body": body, "attachment": attachment, "checker": checker}
 
 
 ActionFormDep = Annotated[ActionForm, Depends(_action_form)]
@@ -282,12 +333,13 @@ def _act_and_show(
     store: EFileStore,
     staff: StaffIdentity,
     form: ActionForm,
+    audit: AuditRecorder,
     *,
     again: Callable[..., Response],
 ) -> Response:
     """303 back to the item with a notice, or the item's page again with the refusal and what was typed."""
     try:
-        notice = _act(action, target, session, store, staff, form)
+        notice = _act(action, target, session, store, staff, form, audit)
     except Refusal as exc:
         err = api_error(exc)
         if err.status >= 500:
@@ -307,10 +359,11 @@ def submission_action_page(
     session: SessionDep,
     registry: RegistryDep,
     store: EFileDep,
+    audit: AuditDep,
 ) -> Response:
     return _act_and_show(
-        action, sub, session, store, staff, form,
-        again=lambda **error: _submission_page(request, session, registry, staff, sub, **error),
+        action, sub, session, store, staff, form, audit,
+        again=lambda **error: _submission_page(request, session, registry, staff, sub, audit, **error),
     )  # fmt: skip
 
 
@@ -323,10 +376,11 @@ def thread_action_page(
     request: Request,
     session: SessionDep,
     store: EFileDep,
+    audit: AuditDep,
 ) -> Response:
     return _act_and_show(
-        action, thread, session, store, staff, form,
-        again=lambda **error: _thread_page(request, session, staff, thread, **error),
+        action, thread, session, store, staff, form, audit,
+        again=lambda **error: _thread_page(request, session, staff, thread, audit, **error),
     )  # fmt: skip
 
 
@@ -376,9 +430,10 @@ def paper_post_page(
     session: SessionDep,
     registry: RegistryDep,
     store: EFileDep,
-    settings: SettingsDep,
     telemetry: TelemetryDep,
     fields: PaperFieldsDep,
+    signer: ReceiptSignerDep,
+    audit: AuditDep,
 ) -> Response:
     """The page carries a fresh idempotency key per load, so a double click files once."""
     try:
@@ -388,9 +443,9 @@ def paper_post_page(
             registry,
             clerk,
             fields,
-            max_bytes=settings.upload_max_bytes,
             telemetry=telemetry,
             idempotency_key=fields.idempotency_key,
+            signer=signer,
         )
     except Refusal as exc:
         err = api_error(exc)
@@ -398,13 +453,13 @@ def paper_post_page(
             raise err from None
         values = fields.values()
         return _paper_page(request, registry, clerk, values, status=err.status, error=err.message, problems=err.fields)
+    trail.paper_filed(audit, session, intake, jobcenter_id=clerk.jobcenter.id)
     return _see_other("/staff/paper", notice="paper", receipt=intake.submission.receipt_number)
 
 
 @pages.post("/logout", response_class=HTMLResponse)
-def logout_page() -> Response:
-    """Forget the staff cookie (the intake zone's computers are shared)."""
-    html = templates().get_template("staff_signed_out.html.j2").render(brand=None)
-    response = HTMLResponse(html, headers={"Cache-Control": "no-store"})
-    response.delete_cookie(STAFF_COOKIE, path="/staff", httponly=True, samesite="strict")
+def logout_page(request: Request) -> Response:
+    """Forget the sign-in (the intake zone's computers are shared), here and at the IdP (/auth/logout)."""
+    response = RedirectResponse("/auth/logout?realm=staff", status_code=303)
+    forget_sign_in(response, secure=request.url.scheme == "https")
     return response

@@ -17,9 +17,20 @@ from sqlalchemy import select
 
 from services.intake.acceptance import Acceptance, SubmissionRejected, accept_submission
 from services.pipeline.stages import STAGE_ORDER
-from services.portal.deps import ContextDep, CurrentCustomer, RegistryDep, SessionDep, TelemetryDep, connector_for
+from services.portal.deps import (
+    ContextDep,
+    CurrentCustomer,
+    CustomerTrustLevel,
+    RegistryDep,
+    SessionDep,
+    TelemetryDep,
+    connector_for,
+    require_trust_level,
+)
 from services.portal.errors import ApiError
 from services.portal.rollout import ensure_available
+from services.portal.routes.receipts import ReceiptSignerDep
+from services.receipts.document import proof_of, receipt_document
 from services.store import ledger, outbox
 from services.store.models import Jobcenter, Submission, Team
 from services.telemetry import Telemetry
@@ -90,6 +101,8 @@ def submit(
     registry: RegistryDep,
     ctx: ContextDep,
     telemetry: TelemetryDep,
+    signer: ReceiptSignerDep,
+    trust_level: CustomerTrustLevel,
     form: Annotated[dict[str, Any], Body(description="The service's form (see its JSON Schema).")],
     idempotency_key: Annotated[str | None, Header(max_length=200, description=_IDEMPOTENCY_KEY_HELP)] = None,
     attach_to: Annotated[
@@ -98,6 +111,7 @@ def submit(
 ) -> AcceptedSubmission:
     connector = connector_for(registry, service)
     ensure_available(ctx, session, customer=customer, connector=connector)
+    require_trust_level(connector, form, trust_level)  # 403: address or bank details need the eID
     if idempotency_key is not None and (not idempotency_key.strip() or not idempotency_key.isascii()):
         raise ApiError(400, "invalid_idempotency_key", "Der Idempotency-Key muss aus 1–200 ASCII-Zeichen bestehen.")
     try:
@@ -109,6 +123,7 @@ def submit(
             idempotency_key=idempotency_key,
             attach_to=attach_to,
             traceparent=current_traceparent(),
+            signer=signer,
         )
     except SubmissionRejected as exc:
         status = 409 if exc.code in _CONFLICTS else 422
@@ -184,3 +199,29 @@ def submission_status(submission_id: str, customer: CurrentCustomer, session: Se
         attachments=list(session.scalars(select(Submission.id).where(Submission.parent_submission_id == sub.id))),
         stages=stages,
     )
+
+
+@router.get(
+    "/{submission_id}/receipt",
+    name="submission_receipt",
+    summary="Your signed receipt: statement, Ed25519 signature, what it covers and how to verify it",
+)
+def submission_receipt(
+    submission_id: str, customer: CurrentCustomer, session: SessionDep, ctx: ContextDep
+) -> dict[str, Any]:
+    """Save it as a file: with it anyone can check what was filed and when (``POST /api/v1/receipts/verify``,
+    ``ozgflow receipt verify``, or a few lines of Python with the published key; docs/security.md)."""
+    sub = session.scalar(
+        select(Submission).where(Submission.id == submission_id, Submission.customer_id == customer.id)
+    )
+    if sub is None:  # someone else's submission looks exactly like a missing one
+        raise ApiError(404, "submission_not_found", "Diese Einreichung gibt es in Ihrem Konto nicht.")
+    proof = proof_of(sub)
+    if proof is None:
+        raise ApiError(
+            404,
+            "receipt_not_signed",
+            "Zu dieser Einreichung gibt es keine signierte Eingangsbestätigung (sie ging vor deren Einführung ein). "
+            "Die Eingangsnummer in Ihrem Postfach gilt weiterhin.",
+        )
+    return receipt_document(sub, proof, public_url=ctx.settings.resolved_public_url)
