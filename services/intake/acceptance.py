@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from connectors.sdk import Connector, FieldProblem, ServiceForm, problems_from_validation_error
+from connectors.sdk.trust import TrustLevel
 from services.intake.receipts import new_receipt_number
 from services.receipts.canonical import NotCanonicalisable
 from services.receipts.signing import ReceiptSigner
@@ -30,6 +31,17 @@ ANSWERABLE = frozenset({"open", "expired"})
 """Inbound item states that take an answer: a late answer (after expiry) still reaches the jobcenter."""
 
 
+_STATUS_BY_CODE = {
+    "idempotency_key_reused": 409,
+    "already_answered": 409,
+    "draft_submitted": 409,
+    "nothing_to_prefill": 404,
+    "trust_level_insufficient": 403,
+}
+"""Refusals that are not "fix the form" (422): a conflict with what was filed before, nothing there, or a sign-in
+too weak for what the form changes. One table, so every channel (API, draft, paper) answers a code alike."""
+
+
 class SubmissionRejected(Exception):
     """The form cannot be accepted; ``problems`` say per field what to fix."""
 
@@ -38,6 +50,25 @@ class SubmissionRejected(Exception):
         self.code = code
         self.message = message
         self.problems = problems or []
+
+    @property
+    def status(self) -> int:
+        """The HTTP status the portal answers with."""
+        return _STATUS_BY_CODE.get(self.code, 422)
+
+
+def require_trust_level(connector: Connector, form: ServiceForm, trust_level: TrustLevel) -> None:
+    """Refuse (``trust_level_insufficient``) when what the form changes needs a higher level than the sign-in had:
+    a new address or bank details need the eID, as on the real portal."""
+    required = connector.required_trust_level(form)
+    if trust_level < required:
+        raise SubmissionRejected(
+            "trust_level_insufficient",
+            f"Für diese Angaben (zum Beispiel eine neue Anschrift oder Bankverbindung) ist eine Anmeldung mit dem "
+            f"Vertrauensniveau „{required.label}“ nötig; Ihre Anmeldung hat „{trust_level.label}“. Bitte melden "
+            f"Sie sich mit der Online-Ausweisfunktion (eID) Ihres Personalausweises an und senden Sie das Formular "
+            f"erneut.",
+        )
 
 
 @dataclass(frozen=True)
@@ -157,14 +188,20 @@ def accept_submission(
     traceparent: str | None = None,
     signer: ReceiptSigner | None = None,
     filed_files: Sequence[str] = (),
+    trust_level: TrustLevel | None = None,
 ) -> Acceptance:
     """Validate and store; ``traceparent`` (W3C trace context of the accepting request, if traced) is kept on the
     submission so the pipeline continues that trace. A replayed submission keeps the trace it was accepted in.
 
     ``signer`` signs the receipt in this transaction (digest of the form and of ``filed_files``, the SHA-256 hex
     of files filed with it such as the paper scan); a replay returns the receipt signed the first time. Every
-    portal channel passes one; without it (benchmarks, tools) the submission has no signed receipt."""
+    portal channel passes one; without it (benchmarks, tools) the submission has no signed receipt.
+
+    ``trust_level`` is the customer's sign-in's, checked against what the validated form changes; None where no
+    customer signs in (paper: the clerk has seen the person and their papers)."""
     form = validate_form(connector, payload)
+    if trust_level is not None:
+        require_trust_level(connector, form, trust_level)
     form_data = form.model_dump(mode="json")
     request_hash = _request_hash(connector.key, form_data, attach_to)
     if idempotency_key:

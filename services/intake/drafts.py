@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors.sdk import Connector, problems_from_validation_error
+from connectors.sdk.trust import TrustLevel
 from services.intake.acceptance import Acceptance, SubmissionRejected, accept_submission
 from services.receipts.signing import ReceiptSigner
 from services.store.models import Draft, Submission
@@ -106,6 +107,7 @@ def submit_draft(
     idempotency_key: str | None,
     traceparent: str | None = None,
     signer: ReceiptSigner | None = None,
+    trust_level: TrustLevel | None = None,
 ) -> Acceptance:
     if draft.submission_id is not None:
         submission = session.get(Submission, draft.submission_id)
@@ -127,6 +129,7 @@ def submit_draft(
         idempotency_key=idempotency_key,
         traceparent=traceparent,
         signer=signer,
+        trust_level=trust_level,
     )
     draft.submission_id = acceptance.submission.id
     return acceptance

@@ -264,8 +264,7 @@ def intake_paper(
                 filed_files=(scan.sha256,),  # the signed digest covers the scan too
             )
         except SubmissionRejected as exc:
-            status = 409 if exc.code == "idempotency_key_reused" else 422
-            raise PaperIntakeRejected(status, exc.code, exc.message, exc.problems) from None
+            raise PaperIntakeRejected(exc.status, exc.code, exc.message, exc.problems) from None
         submission = acceptance.submission
         if acceptance.replayed:
             document = session.scalar(

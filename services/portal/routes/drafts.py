@@ -17,7 +17,6 @@ from services.portal.deps import (
     SessionDep,
     TelemetryDep,
     connector_for,
-    require_trust_level,
 )
 from services.portal.errors import ApiError
 from services.portal.rollout import ensure_available
@@ -64,10 +63,7 @@ def _draft(session: SessionDep, customer: CurrentCustomer, draft_id: str) -> Dra
 
 
 def _rejected(exc: SubmissionRejected) -> ApiError:
-    status = 409 if exc.code in ("draft_submitted", "idempotency_key_reused") else 422
-    if exc.code == "nothing_to_prefill":
-        status = 404
-    return ApiError(status, exc.code, exc.message, exc.problems)
+    return ApiError(exc.status, exc.code, exc.message, exc.problems)
 
 
 @router.post("/{service}", status_code=201, response_model=DraftView)
@@ -121,7 +117,6 @@ def submit(
     draft = _draft(session, customer, draft_id)
     connector = connector_for(registry, draft.service)
     ensure_available(ctx, session, customer=customer, connector=connector)
-    require_trust_level(connector, draft.form_data, trust_level)  # 403: address or bank details need the eID
     try:
         acceptance = drafts.submit_draft(
             session,
@@ -130,6 +125,7 @@ def submit(
             idempotency_key=idempotency_key,
             traceparent=current_traceparent(),
             signer=signer,
+            trust_level=trust_level,  # 403: address or bank details need the eID
         )
     except SubmissionRejected as exc:
         raise _rejected(exc) from None

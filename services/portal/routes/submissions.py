@@ -25,7 +25,6 @@ from services.portal.deps import (
     SessionDep,
     TelemetryDep,
     connector_for,
-    require_trust_level,
 )
 from services.portal.errors import ApiError
 from services.portal.rollout import ensure_available
@@ -85,7 +84,6 @@ class SubmissionView(BaseModel):
     stages: list[StageView]
 
 
-_CONFLICTS = frozenset({"idempotency_key_reused", "already_answered"})
 _IDEMPOTENCY_KEY_HELP = (
     "Optional: a client-chosen key (max. 200 ASCII characters); repeating it returns the same submission."
 )
@@ -111,7 +109,6 @@ def submit(
 ) -> AcceptedSubmission:
     connector = connector_for(registry, service)
     ensure_available(ctx, session, customer=customer, connector=connector)
-    require_trust_level(connector, form, trust_level)  # 403: address or bank details need the eID
     if idempotency_key is not None and (not idempotency_key.strip() or not idempotency_key.isascii()):
         raise ApiError(400, "invalid_idempotency_key", "Der Idempotency-Key muss aus 1–200 ASCII-Zeichen bestehen.")
     try:
@@ -124,10 +121,10 @@ def submit(
             attach_to=attach_to,
             traceparent=current_traceparent(),
             signer=signer,
+            trust_level=trust_level,  # 403: address or bank details need the eID
         )
     except SubmissionRejected as exc:
-        status = 409 if exc.code in _CONFLICTS else 422
-        raise ApiError(status, exc.code, exc.message, exc.problems) from None
+        raise ApiError(exc.status, exc.code, exc.message, exc.problems) from None
     record_acceptance(acceptance, telemetry)
     return accepted_response(acceptance, request, response)
 
