@@ -4,7 +4,8 @@
 - ``envelope``: the format of one encrypted value and AES-256-GCM with the header and context as AAD;
 - ``keyring``: data keys per jobcenter (created on first use, rotated, re-wrapped), cached per process;
 - ``orm``: transparent encryption of form data, inbound payloads and Postfach bodies in the database;
-- ``reencrypt``: moving stored records and e-file objects to the newest data key (``ozgflow keys``).
+- ``reencrypt``: moving stored records and e-file objects to the newest data key (``ozgflow keys``);
+- ``dev_file``: development keys made once in the data folder (this master key, the receipt signing key).
 The e-file store's wrapper is services/efile/encrypted.py. docs/security.md, "Encryption at rest".
 """
 

@@ -14,7 +14,6 @@ import binascii
 import json
 import os
 import secrets
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from services.crypto.dev_file import read_or_create
 
 if TYPE_CHECKING:
     from services.settings import Settings
@@ -90,24 +91,15 @@ class MasterKeys:
             ) from None
 
 
-def _load_or_create_dev_key(path: Path) -> tuple[str, bytes]:
-    """Atomic and first-writer-wins, like the development token issuer's key: processes starting together
-    (portal and workers under ``ozgflow up``) end up with the same key."""
-    if path.exists():
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        return str(stored["id"]), decode_master_key(str(stored["id"]), str(stored["key"]))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    key = secrets.token_bytes(KEY_BYTES)
-    tmp.write_text(json.dumps({"id": DEV_MASTER_KEY_ID, "key": base64.b64encode(key).decode()}), encoding="utf-8")
-    tmp.chmod(0o600)
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        tmp.unlink()
-        return _load_or_create_dev_key(path)
-    tmp.unlink()
-    return DEV_MASTER_KEY_ID, key
+def _dev_master_key(path: Path) -> tuple[str, bytes]:
+    """Made once in the data folder; processes starting together get the same key (services/crypto/dev_file.py)."""
+
+    def make() -> bytes:
+        key = base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()
+        return json.dumps({"id": DEV_MASTER_KEY_ID, "key": key}).encode()
+
+    stored = json.loads(read_or_create(path, make))
+    return str(stored["id"]), decode_master_key(str(stored["id"]), str(stored["key"]))
 
 
 def master_keys_from_settings(settings: Settings) -> MasterKeys:
@@ -120,5 +112,5 @@ def master_keys_from_settings(settings: Settings) -> MasterKeys:
         return MasterKeys(keys, active)
     if not settings.dev_mode:
         raise ValueError("OZGFLOW_ENCRYPTION_MASTER_KEYS must be set outside development")
-    key_id, key = _load_or_create_dev_key(settings.data_dir / DEV_MASTER_KEY_FILE)
+    key_id, key = _dev_master_key(settings.data_dir / DEV_MASTER_KEY_FILE)
     return MasterKeys({key_id: key}, key_id)

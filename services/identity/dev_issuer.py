@@ -10,7 +10,6 @@ the provider's JWKS in production). The key lives in the data folder so the port
 from __future__ import annotations
 
 import json
-import os
 import time
 import uuid
 from pathlib import Path
@@ -22,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from connectors.sdk.trust import TrustLevel
+from services.crypto.dev_file import read_or_create
 from services.identity.dev_provider import AuthorizationCodes
 from services.identity.trust import claim_value
 
@@ -45,25 +45,16 @@ class DevIssuer:
 
     @staticmethod
     def _load_or_create(path: Path) -> rsa.RSAPrivateKey:
-        if path.exists():
-            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-            assert isinstance(key, rsa.RSAPrivateKey)
-            return key
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
-        tmp.write_bytes(
-            key.private_bytes(
+        """One key per data folder, shared by every process of `make run` (services/crypto/dev_file.py)."""
+
+        def new_pem() -> bytes:
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            return key.private_bytes(
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
             )
-        )
-        tmp.chmod(0o600)
-        try:
-            os.link(tmp, path)  # atomic and first-writer-wins when two processes start at once
-        except FileExistsError:
-            tmp.unlink()
-            return DevIssuer._load_or_create(path)
-        tmp.unlink()
+
+        key = serialization.load_pem_private_key(read_or_create(path, new_pem), password=None)
+        assert isinstance(key, rsa.RSAPrivateKey)
         return key
 
     @property

@@ -57,7 +57,8 @@ class Grant:
     claims: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _origin(url: str) -> str:
+def origin(url: str) -> str:
+    """``scheme://host:port`` of ``url``, lower-case: what a redirect URI is checked against."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
 
@@ -72,7 +73,7 @@ def check_authorization_request(
         raise RequestRefused("unauthorized_client", f"Unbekannter Client '{client_id}'.")
     redirect_uri = params.get("redirect_uri", "")
     parts = urlsplit(redirect_uri)
-    if parts.path != CALLBACK_PATH or parts.query or parts.fragment or _origin(redirect_uri) not in allowed_origins:
+    if parts.path != CALLBACK_PATH or parts.query or parts.fragment or origin(redirect_uri) not in allowed_origins:
         raise RequestRefused(
             "invalid_request",
             f"Die Rückkehradresse '{redirect_uri}' ist nicht zugelassen. Zugelassen ist {CALLBACK_PATH} unter "
@@ -82,7 +83,7 @@ def check_authorization_request(
         raise RequestRefused("unsupported_response_type", "Nur response_type=code wird unterstützt.")
     if "openid" not in params.get("scope", "").split():
         raise RequestRefused("invalid_scope", "Der scope muss 'openid' enthalten.")
-    if params.get("code_challenge_method") != "S256" or not params.get("code_challenge"):
+    if params.get("code_challenge_method") != "S256" or not pkce.VERIFIER.fullmatch(params.get("code_challenge", "")):
         raise RequestRefused("invalid_request", "PKCE ist Pflicht: code_challenge mit code_challenge_method=S256.")
     if not params.get("state"):
         raise RequestRefused("invalid_request", "Der Parameter state fehlt.")

@@ -8,7 +8,7 @@ one every API request goes through, and both must name the same person.
 
 from __future__ import annotations
 
-import hmac
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import httpx
 
+from services.identity import pkce
 from services.identity.jwks import KeysUnavailable
 from services.identity.realms import Realm
 from services.identity.verifier import InvalidToken, Principal, TokenVerifier
@@ -119,6 +120,12 @@ class OidcClient:
     async def sign_in(self, code: str, *, redirect_uri: str, code_verifier: str, nonce: str) -> SignedIn:
         """Trade the code for tokens and check them; ``SignInFailed`` says why not."""
         tokens = await self._exchange(code, redirect_uri=redirect_uri, code_verifier=code_verifier)
+        # in a thread: the check may fetch the provider's JWKS (blocking HTTP), which must not stall the event loop
+        return await asyncio.to_thread(self._check, tokens, nonce)
+
+    def _check(self, tokens: dict[str, Any], nonce: str) -> SignedIn:
+        """The ID token is for our client and this sign-in (``nonce``), the access token passes as on every API
+        request, and both name the same person."""
         try:
             id_claims = self.verifier.decode(str(tokens["id_token"]), audience=self.realm.client_id)
             principal = self.verifier.verify(str(tokens["access_token"]))
@@ -128,7 +135,7 @@ class OidcClient:
             raise SignInFailed(502, "identity_provider_unavailable", _UNAVAILABLE) from exc
         except InvalidToken as exc:
             raise SignInFailed(400, "invalid_id_token", f"Die Anmeldung wurde nicht bestätigt ({exc}).") from exc
-        if not hmac.compare_digest(str(id_claims.get("nonce", "")), nonce):
+        if not pkce.same(str(id_claims.get("nonce", "")), nonce):
             raise SignInFailed(400, "nonce_mismatch", "Die Anmeldung gehört nicht zu dieser Sitzung.")
         if str(id_claims["sub"]) != principal.subject:
             raise SignInFailed(400, "invalid_id_token", "ID-Token und Zugangstoken nennen verschiedene Personen.")

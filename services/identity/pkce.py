@@ -31,8 +31,14 @@ def challenge(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
+def same(value: str, expected: str) -> bool:
+    """``value == expected`` in constant time, for a value from outside (``state``, a secret). As bytes:
+    ``hmac.compare_digest`` raises ``TypeError`` for non-ASCII ``str``, and ``?state=ä`` must be a 400, not a 500."""
+    return hmac.compare_digest(value.encode(), expected.encode())
+
+
 def verifier_matches(verifier: str, expected_challenge: str) -> bool:
     """Whether ``verifier`` is well formed and hashes to ``expected_challenge`` (compared in constant time)."""
     if not VERIFIER.fullmatch(verifier):
         return False
-    return hmac.compare_digest(challenge(verifier), expected_challenge)
+    return same(challenge(verifier), expected_challenge)

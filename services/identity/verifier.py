@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from connectors.sdk.trust import TrustLevel
-from services.identity.jwks import JwksKeys, KeySource, KeysUnavailable, StaticKey, UnknownKey
+from services.identity.jwks import KeySource, KeysUnavailable, UnknownKey
 from services.identity.trust import trust_level_from_claims
 
 ALGORITHMS = ["RS256", "PS256", "ES256"]
@@ -41,7 +40,7 @@ class Principal:
 
 
 class TokenVerifier:
-    """Verifies tokens of one issuer against a fixed public key (dev issuer) or the issuer's JWKS URL.
+    """Verifies tokens of one issuer against its keys: ``StaticKey`` (dev issuer) or ``JwksKeys`` (its JWKS).
 
     ``fixed_roles``: every token of this issuer has exactly these roles (the customers' provider).
     ``allowed_roles``: the ``roles`` claim is kept only as far as it names these (the staff provider).
@@ -53,30 +52,17 @@ class TokenVerifier:
         *,
         issuer: str,
         audience: str | Sequence[str],
-        public_key: rsa.RSAPublicKey | None = None,
-        jwks_url: str | None = None,
-        keys: KeySource | None = None,
+        keys: KeySource,
         trust_level_claim: str = "acr",
         fixed_roles: frozenset[str] | None = None,
         allowed_roles: frozenset[str] | None = None,
     ) -> None:
-        if keys is None:
-            if public_key is not None:
-                keys = StaticKey(public_key)
-            elif jwks_url:
-                keys = JwksKeys(jwks_url)
-            else:
-                raise ValueError("a token verifier needs a public key or a JWKS URL")
         self.issuer = issuer
         self.audiences = [audience] if isinstance(audience, str) else list(dict.fromkeys(audience))
         self.keys = keys
         self.trust_level_claim = trust_level_claim
         self.fixed_roles = fixed_roles
         self.allowed_roles = allowed_roles
-
-    @property
-    def audience(self) -> str:
-        return self.audiences[0]
 
     def decode(self, token: str, *, audience: str | Sequence[str] | None = None) -> dict[str, Any]:
         """The claims of a token signed by this issuer for ``audience`` (default: ours) that is valid now.
@@ -90,7 +76,7 @@ class TokenVerifier:
                 token,
                 key,
                 algorithms=ALGORITHMS,
-                audience=list(audience) if isinstance(audience, list | tuple) else (audience or self.audiences),
+                audience=audience or self.audiences,
                 issuer=self.issuer,
                 options={"require": ["exp", "iss", "aud", "sub"], "verify_nbf": True},
                 leeway=LEEWAY_SECONDS,

@@ -45,14 +45,9 @@ class StartedStack:
                 "OZGFLOW_SIMULATOR_PORT": str(self.settings.simulator_port),
                 # Every virtual user comes from this one address and reuses a few demo customers: the portal's
                 # abuse limits (docs/security.md) would measure themselves, not the platform.
-                **dict.fromkeys(
-                    (
-                        "OZGFLOW_RATE_LIMIT_SUBMISSIONS_PER_CUSTOMER",
-                        "OZGFLOW_RATE_LIMIT_SUBMISSIONS_PER_ADDRESS",
-                        "OZGFLOW_RATE_LIMIT_LOGINS_PER_ADDRESS",
-                    ),
-                    "",
-                ),
+                "OZGFLOW_RATE_LIMIT_SUBMISSIONS_PER_CUSTOMER": "",
+                "OZGFLOW_RATE_LIMIT_SUBMISSIONS_PER_ADDRESS": "",
+                "OZGFLOW_RATE_LIMIT_LOGINS_PER_ADDRESS": "",
             }
         )
         if self.settings.roadmap_path:

@@ -19,28 +19,25 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute, iter_route_contexts
-from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy.orm import Session
 
+from services.identity.realms import RealmName
 from services.portal.deps import (
-    OPS_COOKIE,
     SESSION_COOKIE,
-    STAFF_COOKIE,
     ContextDep,
     PortalContext,
     SessionDep,
-    get_current_customer,
-    staff_from_token,
+    customer_of,
+    staff_of,
     verify_token,
 )
 from services.portal.errors import ApiError
 from services.portal.rate_limits import LIMIT_CLASSES, LimitClass, client_address, rate_limits_of
-from services.portal.token_link import login_url, wants_page
+from services.portal.token_link import LEGACY_COOKIES, login_url, wants_page
 
 PUBLIC, CUSTOMER, STAFF, INTAKE, ADMIN, OPERATOR, INBOUND, DEV = (
     "public", "customer", "staff", "intake", "admin", "operator", "inbound", "dev",
@@ -59,11 +56,8 @@ ROLE_LABELS = {
     INBOUND: "Fachverfahren mit API-Schlüssel",
 }
 
-Realm = Literal["customer", "staff"]
-PAGE_REALMS: dict[str, Realm] = {"/staff": "staff", "/ops": "staff"}
+PAGE_REALMS: dict[str, RealmName] = {"/staff": "staff", "/ops": "staff"}
 """Server-rendered pages behind a sign-in, and the realm whose login a signed-out browser is sent to."""
-TOKEN_LINK_COOKIES = {STAFF_COOKIE: "/staff", OPS_COOKIE: "/ops"}
-"""Development token-link cookies and the path each is scoped to (production ignores them)."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +71,8 @@ class Rule:
 
     def __post_init__(self) -> None:
         unknown = self.roles - set(ROLES)
-        if unknown or not self.roles or self.limit not in LIMIT_CLASSES:
+        open_and_bound = self.roles & OPEN_ROLES and self.roles - OPEN_ROLES  # which one was meant?
+        if unknown or not self.roles or open_and_bound or self.limit not in LIMIT_CLASSES:
             raise ValueError(f"bad access rule {self.method} {self.path}: roles {sorted(self.roles)}, {self.limit}")
 
     @property
@@ -237,38 +232,44 @@ def bearer_token(request: Request) -> str | None:
     return value.strip() or None if scheme.lower() == "bearer" else None
 
 
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def token_link_cookie(request: Request) -> str | None:
+    """In development, the name of the token-link cookie of the pages ``request`` is for (/staff, /ops): only
+    those pages take a ``?token=`` link (services/portal/token_link.py). None in production and elsewhere."""
+    ctx: PortalContext = request.app.state.ozgflow
+    if not ctx.settings.dev_mode:
+        return None
+    return next((name for name, scope in LEGACY_COOKIES if _under(request.url.path, scope)), None)
+
+
 def sign_in_cookie(request: Request) -> tuple[str, str] | None:
     """``(name, value)`` of the sign-in cookie a handler would read for this path: in development the page's
     token-link cookie first, then the OIDC sign-in cookie (path /). None without one."""
-    ctx: PortalContext = request.app.state.ozgflow
-    if ctx.settings.dev_mode:
-        path = request.url.path
-        for name, scope in TOKEN_LINK_COOKIES.items():
-            value = request.cookies.get(name)
-            if value and (path == scope or path.startswith(scope + "/")):
-                return name, value
-    value = request.cookies.get(SESSION_COOKIE)
-    return (SESSION_COOKIE, value) if value else None
+    for name in (token_link_cookie(request), SESSION_COOKIE):
+        if name is not None and (value := request.cookies.get(name)):
+            return name, value
+    return None
 
 
 def request_token(request: Request) -> str | None:
     """The token a handler would use: the bearer header, in development a page's ``?token=`` link (GET), or
     the sign-in cookie."""
     token = bearer_token(request)
-    ctx: PortalContext = request.app.state.ozgflow
-    if token is None and request.method == "GET" and ctx.settings.dev_mode:
+    if token is None and request.method == "GET" and token_link_cookie(request) is not None:
         token = request.query_params.get("token") or None
     if token is None and (cookie := sign_in_cookie(request)) is not None:
         token = cookie[1]
     return token
 
 
-def sign_in_realm(request: Request) -> Realm | None:
+def sign_in_realm(request: Request) -> RealmName | None:
     """The login realm for a browser opening a signed-in page (it asks for HTML); None for API clients."""
     if request.method != "GET" or not wants_page(request):
         return None
-    path = request.url.path
-    return next((realm for p, realm in PAGE_REALMS.items() if path == p or path.startswith(p + "/")), None)
+    return next((realm for p, realm in PAGE_REALMS.items() if _under(request.url.path, p)), None)
 
 
 class SignInRequired(Exception):
@@ -306,10 +307,10 @@ def identify(rule: Rule, ctx: PortalContext, session: Session, request: Request)
     if OPERATOR in principal.roles:
         roles.add(OPERATOR)
     if CUSTOMER in principal.roles and CUSTOMER in rule.roles:
-        get_current_customer(ctx, session, HTTPAuthorizationCredentials(scheme="Bearer", credentials=token or ""))
-        roles.add(CUSTOMER)  # (401 unknown_customer above when the account does not exist)
+        customer_of(principal, session)  # 401 unknown_customer when the account does not exist
+        roles.add(CUSTOMER)
     if STAFF in principal.roles and rule.roles & JOBCENTER_ROLES:
-        roles |= staff_from_token(ctx, session, token).roles & JOBCENTER_ROLES  # 403 unknown_staff if inactive
+        roles |= staff_of(principal, session).roles & JOBCENTER_ROLES  # 403 unknown_staff if inactive
     return Caller(frozenset(roles), subject=principal.subject)
 
 

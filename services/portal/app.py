@@ -58,7 +58,8 @@ def create_app(
         title="ozgflow portal",
         version="0.1.0",
         description="Online services of the jobcenters (SGB II): file, follow, and read the Postfach.",
-        dependencies=[Depends(enforce_access), Depends(verify_csrf)],  # access table + CSRF, before every handler
+        # before every handler: CSRF first (a forged post is neither identified nor counted), then the access table
+        dependencies=[Depends(verify_csrf), Depends(enforce_access)],
     )
     app.state.ozgflow = PortalContext(
         settings=settings,

@@ -1,9 +1,9 @@
 """``AuditDep``: handlers record an access with what they know (what, why), the request supplies the rest
 (who, from where, and a reason staff may give).
 
-Who: the caller the access gate established (``request.state.caller``, services/portal/access.py) — a staff
-member with their jobcenter (from our staff table), an operator, a customer or a pushing back-office system.
-Where the gate did not run (an app built without it), the request's token is checked again the same way.
+Who: the caller the access gate established (``request.state.caller``, services/portal/access.py; it runs before
+every handler) — a staff member with their jobcenter (from our staff table), an operator, a customer or a pushing
+back-office system.
 From where: the client address, behind the reverse proxies named in ``OZGFLOW_TRUSTED_PROXIES`` the address
 they forwarded. Why: the handler's fixed purpose (services/audit/purposes.py) plus, optionally, the caller's own
 reason in the header ``X-Access-Reason`` (at most 200 characters, UTF-8 allowed) where the law expects one.
@@ -18,39 +18,30 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
 from services.audit.log import REASON_MAX, AuditActor, record_access
-from services.portal.access import request_token
-from services.portal.deps import ContextDep, PortalContext, verify_token
+from services.portal.access import ANONYMOUS, CUSTOMER, INBOUND, JOBCENTER_ROLES, OPERATOR
 from services.portal.errors import ApiError
-from services.portal.rate_limits import client_address, trusted_networks
+from services.portal.rate_limits import client_address, rate_limits_of
 from services.store.models import AuditEntry, StaffMember
 
-JOBCENTER_ROLES = frozenset({"staff", "intake", "admin"})
 
-
-def _caller_roles(request: Request, ctx: PortalContext) -> tuple[str, frozenset[str]]:
-    """(subject, roles) from the access gate, else from the request's token (bearer header or page cookie)."""
-    caller = getattr(request.state, "caller", None)
-    if caller is not None and caller.subject is not None:
-        return caller.subject, frozenset(caller.roles)
-    principal = verify_token(ctx, request_token(request))  # the gate's own reading of the request
-    return principal.subject, frozenset(principal.roles)
-
-
-def actor_of(request: Request, ctx: PortalContext, session: Session) -> AuditActor:
-    """Who is calling, as the audit log names them (ids only)."""
-    source = client_address(request, trusted_networks(ctx.settings.trusted_proxies))
-    subject, roles = _caller_roles(request, ctx)
-    if roles & JOBCENTER_ROLES or "staff" in roles:
+def actor_of(request: Request, session: Session) -> AuditActor:
+    """Who is calling, as the audit log names them (ids only), from what the access gate established."""
+    caller = getattr(request.state, "caller", ANONYMOUS)
+    subject, roles = caller.subject, caller.roles
+    if subject is None:
+        raise RuntimeError("AuditDep used on a request without a signed-in caller")
+    source = client_address(request, rate_limits_of(request).trusted)  # the proxies parsed once, at start-up
+    if roles & JOBCENTER_ROLES:
         member = session.get(StaffMember, subject)
         if member is not None:
             return AuditActor(kind="staff", id=member.id, jobcenter_id=member.jobcenter_id, source=source)
-    if "operator" in roles:
+    if OPERATOR in roles:
         return AuditActor(kind="operator", id=subject, source=source)
-    if "customer" in roles:
+    if CUSTOMER in roles:
         return AuditActor(kind="customer", id=subject, source=source)
-    if "inbound" in roles:
+    if INBOUND in roles:
         return AuditActor(kind="system", id=f"inbound:{subject}", source=source)
-    raise RuntimeError("AuditDep used on a request without a signed-in caller")
+    raise RuntimeError(f"no audit actor for a caller with the roles {sorted(roles)}")
 
 
 def access_reason(raw: str | None) -> str | None:
@@ -77,13 +68,13 @@ def access_reason(raw: str | None) -> str | None:
 class Audit:
     """Records accesses of the current request's caller into the handler's transaction."""
 
-    def __init__(self, request: Request, ctx: PortalContext, reason: str | None) -> None:
-        self._request, self._ctx, self.reason = request, ctx, reason
+    def __init__(self, request: Request, reason: str | None) -> None:
+        self._request, self.reason = request, reason
         self._actor: AuditActor | None = None
 
     def actor(self, session: Session) -> AuditActor:
         if self._actor is None:
-            self._actor = actor_of(self._request, self._ctx, session)
+            self._actor = actor_of(self._request, session)
         return self._actor
 
     def record(
@@ -114,7 +105,6 @@ class Audit:
 
 def get_audit(
     request: Request,
-    ctx: ContextDep,
     x_access_reason: Annotated[
         str | None,
         Header(
@@ -124,7 +114,7 @@ def get_audit(
         ),
     ] = None,
 ) -> Audit:
-    return Audit(request, ctx, access_reason(x_access_reason))
+    return Audit(request, access_reason(x_access_reason))
 
 
 AuditDep = Annotated[Audit, Depends(get_audit)]

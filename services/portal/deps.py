@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from connectors.sdk import Connector, TrustLevel
@@ -42,8 +41,9 @@ class PortalContext:
     efile: EFileStore
     """Where uploads (Postfach attachments, paper scans) go; the same e-file the pipeline writes."""
     oidc_clients: dict[str, OidcClient] = field(default_factory=dict)
-    """The sign-in realms' providers, made on first sign-in (services.portal.routes.auth): the portal starts
-    while an identity provider is down, and only the sign-in waits for it."""
+    """The sign-in realms' provider clients, made on first sign-in (services.portal.routes.auth), where the app
+    is at hand for reaching the embedded dev issuer in-process; they read the provider's discovery document only
+    when a sign-in needs it, so the portal starts while an identity provider is down."""
 
 
 def get_context(request: Request) -> PortalContext:
@@ -137,7 +137,8 @@ def verify_token(ctx: PortalContext, token: str | None) -> Principal:
         ) from None
 
 
-def _customer_of(principal: Principal, session: Session) -> Customer:
+def customer_of(principal: Principal, session: Session) -> Customer:
+    """The customer account behind a verified principal (403 for other roles, 401 without an account)."""
     if "customer" not in principal.roles:
         raise ApiError(403, "forbidden", "Dieser Bereich ist Kundinnen und Kunden vorbehalten.")
     customer = session.get(Customer, principal.subject)
@@ -149,7 +150,7 @@ def _customer_of(principal: Principal, session: Session) -> Customer:
 def get_current_customer(
     ctx: ContextDep, session: SessionDep, credentials: BearerDep, session_token: SessionCookieDep = None
 ) -> Customer:
-    return _customer_of(verify_token(ctx, bearer_or_cookie(credentials, session_token)), session)
+    return customer_of(verify_token(ctx, bearer_or_cookie(credentials, session_token)), session)
 
 
 def get_optional_customer(
@@ -168,7 +169,7 @@ def get_optional_customer(
             return None
     else:
         principal = verify_token(ctx, credentials.credentials)
-    return _customer_of(principal, session) if "customer" in principal.roles else None
+    return customer_of(principal, session) if "customer" in principal.roles else None
 
 
 def get_trust_level(ctx: ContextDep, credentials: BearerDep, session_token: SessionCookieDep = None) -> TrustLevel:
@@ -176,32 +177,13 @@ def get_trust_level(ctx: ContextDep, credentials: BearerDep, session_token: Sess
     return verify_token(ctx, bearer_or_cookie(credentials, session_token)).trust_level
 
 
-def require_trust_level(connector: Connector, form: Any, trust_level: TrustLevel) -> None:
-    """403 ``trust_level_insufficient`` when what ``form`` changes needs a higher level than the sign-in had.
-
-    A form that does not validate is left to the filing, which answers 422 with what to fix: what it would
-    change is not known yet."""
-    try:
-        parsed = connector.form.model_validate(form)
-    except ValidationError:
-        return
-    required = connector.required_trust_level(parsed)
-    if trust_level < required:
-        raise ApiError(
-            403,
-            "trust_level_insufficient",
-            f"Für diese Angaben (zum Beispiel eine neue Anschrift oder Bankverbindung) ist eine Anmeldung mit dem "
-            f"Vertrauensniveau „{required.label}“ nötig; Ihre Anmeldung hat „{trust_level.label}“. Bitte melden "
-            f"Sie sich mit der Online-Ausweisfunktion (eID) Ihres Personalausweises an und senden Sie das Formular "
-            f"erneut.",
-        )
-
-
 OPS_COOKIE = "ozgflow_ops"
 """Cookie carrying an operator's token for the ops pages (a plain link cannot send a header)."""
 
 
-def page_token(ctx: PortalContext, request: Request, credentials: Any, page_cookie: str) -> str | None:
+def page_token(
+    ctx: PortalContext, request: Request, credentials: HTTPAuthorizationCredentials | None, page_cookie: str
+) -> str | None:
     """A page's token: bearer header, the page's token-link cookie (development only), the sign-in cookie."""
     link = request.cookies.get(page_cookie) if ctx.settings.dev_mode else None
     return bearer_or_cookie(credentials, link, request.cookies.get(SESSION_COOKIE))
@@ -233,7 +215,11 @@ class StaffIdentity:
 
 def staff_from_token(ctx: PortalContext, session: Session, token: str | None) -> StaffIdentity:
     """401 without a valid token; 403 unless it belongs to an active staff member of a jobcenter."""
-    principal = verify_token(ctx, token)
+    return staff_of(verify_token(ctx, token), session)
+
+
+def staff_of(principal: Principal, session: Session) -> StaffIdentity:
+    """The active staff member behind a verified principal, with their jobcenter; 403 for anyone else."""
     if "staff" not in principal.roles:
         raise ApiError(403, "forbidden", "Dieser Bereich ist den Mitarbeitenden der Jobcenter vorbehalten.")
     member = session.get(StaffMember, principal.subject)

@@ -17,7 +17,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
@@ -31,7 +31,7 @@ from services.settings import Settings
 log = logging.getLogger("ozgflow.portal.rate_limits")
 
 LimitClass = Literal["none", "submission", "login"]
-LIMIT_CLASSES: tuple[LimitClass, ...] = ("none", "submission", "login")
+LIMIT_CLASSES: tuple[LimitClass, ...] = get_args(LimitClass)
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _REDIS_TIMEOUTS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
@@ -106,7 +106,7 @@ class RateLimits:
         logins_per_address: str,
         trusted_proxies: Sequence[str] = (),
     ) -> None:
-        options = _REDIS_TIMEOUTS if storage_url.startswith(("redis", "rediss", "valkey")) else {}
+        options = _REDIS_TIMEOUTS if storage_url.startswith(("redis", "valkey")) else {}
         self.storage_url_scheme = storage_url.split(":", 1)[0]
         self._storage = storage_from_string(storage_url, wrap_exceptions=True, **options)  # type: ignore[arg-type]
         self._limiter = SlidingWindowCounterRateLimiter(self._storage)

@@ -12,14 +12,14 @@ production it is refused: a token in a URL is a token in someone's log.
 from __future__ import annotations
 
 import time
-from typing import Literal
 from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from services.identity.realms import RealmName
 from services.identity.verifier import Principal
-from services.portal.deps import OPS_COOKIE, SESSION_COOKIE, STAFF_COOKIE, PortalContext, verify_token
+from services.portal.deps import OPS_COOKIE, SESSION_COOKIE, STAFF_COOKIE, PortalContext
 from services.portal.errors import ApiError
 
 LEGACY_COOKIES = ((STAFF_COOKIE, "/staff"), (OPS_COOKIE, "/ops"))
@@ -58,27 +58,15 @@ def wants_page(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def login_url(request: Request, realm: Literal["customer", "staff"]) -> str:
+def login_path(realm: RealmName, target: str) -> str:
+    """The sign-in at ``realm``'s provider, coming back to ``target`` (a path on this site)."""
+    return "/auth/login?" + urlencode({"realm": realm, "next": target})
+
+
+def login_url(request: Request, realm: RealmName) -> str:
+    """The sign-in that comes back to this page (without a ``?token=`` link's token)."""
     here = request.url.remove_query_params("token")
-    back = f"{here.path}?{here.query}" if here.query else here.path
-    return "/auth/login?" + urlencode({"realm": realm, "next": back})
-
-
-def sign_in_first(
-    ctx: PortalContext, request: Request, token: str | None, *, realm: Literal["customer", "staff"]
-) -> Response | None:
-    """A redirect to the login for a browser whose token is missing, expired or otherwise invalid; None else.
-
-    Only for "not signed in" (401): a signed-in person without the role gets the page's 403, not a login loop."""
-    if not wants_page(request):
-        return None
-    try:
-        verify_token(ctx, token)
-    except ApiError as exc:
-        if exc.status != 401:
-            raise
-        return RedirectResponse(login_url(request, realm), status_code=303)
-    return None
+    return login_path(realm, f"{here.path}?{here.query}" if here.query else here.path)
 
 
 def forget_token_links(response: Response, *, secure: bool) -> None:

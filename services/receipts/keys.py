@@ -13,8 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import os
-import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from services.crypto.dev_file import read_or_create
 from services.receipts.canonical import canonical_json
 
 if TYPE_CHECKING:
@@ -50,14 +49,10 @@ def b64url_decode(text: str) -> bytes:
         raise ValueError("not base64url") from None
 
 
-def public_raw(key: Ed25519PublicKey) -> bytes:
-    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-
 def key_id(key: Ed25519PublicKey) -> str:
     """RFC 7638 thumbprint of the key's JWK."""
     return b64url(
-        hashlib.sha256(canonical_json({"crv": "Ed25519", "kty": "OKP", "x": b64url(public_raw(key))})).digest()
+        hashlib.sha256(canonical_json({"crv": "Ed25519", "kty": "OKP", "x": b64url(key.public_bytes_raw())})).digest()
     )
 
 
@@ -65,7 +60,7 @@ def jwk(key: Ed25519PublicKey) -> dict[str, str]:
     return {
         "kty": "OKP",
         "crv": "Ed25519",
-        "x": b64url(public_raw(key)),
+        "x": b64url(key.public_bytes_raw()),
         "kid": key_id(key),
         "use": "sig",
         "alg": "EdDSA",
@@ -127,21 +122,9 @@ def public_key_pem(key: Ed25519PublicKey) -> str:
 
 
 def development_key(path: Path) -> Ed25519PrivateKey:
-    """The development signing key in the data folder, created once (atomically: first writer wins)."""
-    if path.exists():
-        return private_key_from_text(path.read_text(), setting=str(path))
-    key = Ed25519PrivateKey.generate()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
-    tmp.write_bytes(private_key_pem(key))
-    tmp.chmod(0o600)
-    try:
-        os.link(tmp, path)  # atomic; a second process starting at the same time reads the winner's key
-    except FileExistsError:
-        tmp.unlink()
-        return development_key(path)
-    tmp.unlink()
-    return key
+    """The development signing key in the data folder, made once and shared (services/crypto/dev_file.py)."""
+    pem = read_or_create(path, lambda: private_key_pem(Ed25519PrivateKey.generate()))
+    return private_key_from_text(pem.decode(), setting=str(path))
 
 
 @dataclass(frozen=True)

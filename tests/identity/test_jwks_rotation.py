@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 
+import jwt
 import pytest
 
 from services.identity.jwks import JwksKeys, KeysUnavailable
@@ -118,8 +119,6 @@ def test_without_any_keys_verification_says_the_idp_is_unavailable(idp: tuple[Jw
 
 
 def test_a_token_without_kid_is_accepted_only_while_the_issuer_has_one_key(idp: tuple[JwksServer, str]) -> None:
-    import jwt
-
     server, url = idp
     clock = FakeClock()
     only = SigningKey("k-only")

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from connectors.sdk.registry import ConnectorRegistry
 from services.identity import pkce
-from services.identity.dev_provider import AuthorizationCodes, Grant, RequestRefused
+from services.identity.dev_provider import AuthorizationCodes, AuthorizationRequest, Grant, RequestRefused
 from services.portal.app import create_app
 from services.portal.deps import SESSION_COOKIE
 from services.portal.routes.auth import LOGIN_COOKIE, PendingSignIn, local_target
@@ -68,7 +68,9 @@ def test_a_signed_out_browser_goes_through_the_login_and_lands_on_its_page(porta
     assert request["code_challenge_method"] == "S256" and request["redirect_uri"] == CALLBACK
     assert request["state"] and request["nonce"] and request["client_id"] == "ozgflow-portal"
     login_cookie = portal.cookies.get(LOGIN_COOKIE)
-    assert login_cookie is not None and request["state"] in PendingSignIn.decode(login_cookie).state  # type: ignore[union-attr]
+    pending = PendingSignIn.decode(login_cookie)
+    assert pending is not None and pending.state == request["state"] and pending.next == "/staff/inbox?state=all"
+    assert request["code_challenge"] == pkce.challenge(pending.verifier)
 
     callback = pick(portal, request, "staff:sb-berlin-1")
     assert callback.startswith(CALLBACK + "?code=") and f"state={request['state']}" in callback
@@ -116,7 +118,7 @@ def test_an_operator_signs_in_at_the_staff_realm_and_reaches_the_ops_pages(porta
 def test_pkce_is_required_and_a_wrong_verifier_burns_the_code(portal: TestClient) -> None:
     verifier = pkce.new_verifier()
     request = _request(pkce.challenge(verifier))
-    for broken in ({"code_challenge": ""}, {"code_challenge_method": "plain"}):
+    for broken in ({"code_challenge": ""}, {"code_challenge_method": "plain"}, {"code_challenge": "ä" * 43}):
         refused = portal.get("/dev-issuer/authorize", params={**request, **broken})
         assert refused.status_code == 400 and "PKCE" in refused.text
 
@@ -191,6 +193,17 @@ def test_an_id_token_for_another_sign_in_is_refused_by_its_nonce(portal: TestCli
     assert portal.cookies.get(SESSION_COOKIE) is None
 
 
+def test_non_ascii_state_or_secret_is_refused_not_a_server_error(portal: TestClient) -> None:
+    """Constant-time comparison of str refuses non-ASCII (TypeError): such values must still be a plain no."""
+    start(portal)
+    refused = portal.get("/auth/callback?code=x&state=%C3%A4", follow_redirects=False)
+    assert refused.status_code == 400 and 'data-code="state_mismatch"' in refused.text
+    verifier = pkce.new_verifier()
+    form = {**_token_form(_code(portal, _request(pkce.challenge(verifier))), verifier), "client_secret": "ä"}
+    stranger = portal.post("/dev-issuer/token", data=form)
+    assert stranger.status_code == 401 and stranger.json()["error"] == "invalid_client"
+
+
 def test_a_cancelled_sign_in_says_so(portal: TestClient) -> None:
     request = start(portal)
     cancelled = portal.get(f"/auth/callback?error=access_denied&state={request['state']}", follow_redirects=False)
@@ -234,8 +247,6 @@ def test_codes_expire_and_are_one_time() -> None:
     codes = AuthorizationCodes(ttl_seconds=60, clock=lambda: now[0])
     verifier = pkce.new_verifier()
     request = _request(pkce.challenge(verifier))
-    from services.identity.dev_provider import AuthorizationRequest
-
     grant = Grant(
         request=AuthorizationRequest(
             client_id=request["client_id"],

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from connectors.sdk.trust import TrustLevel
 from services.identity.dev_issuer import DevIssuer
+from services.identity.jwks import StaticKey
 from services.identity.realms import RealmVerifier, build_verifier
 from services.identity.verifier import InvalidToken, TokenVerifier
 from services.settings import Settings
@@ -27,7 +28,7 @@ def key() -> SigningKey:
 
 @pytest.fixture(scope="module")
 def verifier(key: SigningKey) -> TokenVerifier:
-    return TokenVerifier(issuer=ISSUER, audience=AUDIENCE, public_key=key.private.public_key())
+    return TokenVerifier(issuer=ISSUER, audience=AUDIENCE, keys=StaticKey(key.private.public_key()))
 
 
 def test_a_good_token_yields_subject_roles_and_trust_level(key: SigningKey, verifier: TokenVerifier) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from starlette.requests import Request
 
 from connectors.sdk.registry import ConnectorRegistry
 from services.demo.data import CUSTOMERS
@@ -144,6 +145,45 @@ def test_every_row_names_known_roles_and_limits() -> None:
     for rule in access.TABLE:
         assert rule.roles <= set(access.ROLES) and rule.limit in ("none", "submission", "login"), rule
         assert not (rule.open and rule.roles - access.OPEN_ROLES), f"{rule.key}: open and role-bound at once"
+
+
+def test_a_bad_row_stops_the_table_from_being_built() -> None:
+    """What the test above finds in TABLE, the rows themselves refuse: a typo fails at import, not in review."""
+    for roles, limit in (
+        ("custmer", "none"),  # unknown role
+        ("", "none"),  # nobody
+        ("public customer", "none"),  # open and role-bound: which one was meant?
+        ("dev staff", "none"),
+        ("customer", "per-minute"),  # unknown abuse limit
+    ):
+        with pytest.raises(ValueError, match="bad access rule"):
+            access._rules(("GET", "/x", roles, limit))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="lists these twice"):
+        access._rules(("GET", "/x", "customer"), ("GET", "/x", "staff"))
+    assert access._rules(("GET", "/x", "customer"), ("POST", "/x", "customer", "submission"))[1].limit == "submission"
+
+
+def _request(app: Any, url: str, cookies: dict[str, str] | None = None) -> Request:
+    path, _, query = url.partition("?")
+    cookie = "; ".join(f"{k}={v}" for k, v in (cookies or {}).items()).encode()
+    scope = {"type": "http", "method": "GET", "path": path, "query_string": query.encode(), "app": app}
+    return Request({**scope, "headers": [(b"cookie", cookie)] if cookie else []})
+
+
+def test_token_links_and_their_cookies_count_only_on_the_pages_that_take_them(client: TestClient) -> None:
+    """In development /staff and /ops take ``?token=`` (and then their path-scoped cookie); the gate reads them
+    there and nowhere else, so it never admits a request its handler would not."""
+    app = client.app
+    assert access.request_token(_request(app, "/staff/inbox?token=t")) == "t"
+    assert access.request_token(_request(app, "/ops?token=t")) == "t"
+    for elsewhere in ("/api/v1/mailbox?token=t", "/api/v1/staff/inbox?token=t", "/staffing?token=t"):
+        assert access.request_token(_request(app, elsewhere)) is None, elsewhere
+    staff_cookie = {"ozgflow_staff": "link"}
+    assert access.sign_in_cookie(_request(app, "/staff/inbox", staff_cookie)) == ("ozgflow_staff", "link")
+    assert access.sign_in_cookie(_request(app, "/api/v1/staff/inbox", staff_cookie)) is None
+    both = {**staff_cookie, "ozgflow_session": "oidc"}
+    assert access.sign_in_cookie(_request(app, "/staff/inbox", both)) == ("ozgflow_staff", "link")
+    assert access.sign_in_cookie(_request(app, "/api/v1/mailbox", both)) == ("ozgflow_session", "oidc")
 
 
 def test_the_docs_show_the_table() -> None:

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
+import httpx
 import jwt
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from connectors.sdk.registry import ConnectorRegistry
 from services.identity.dev_issuer import DevIssuer
 from services.portal.app import create_app
 from services.settings import Settings
 from services.store.db import Database
-from tests.support.http_server import UvicornThread
+from tests.support.http_server import UvicornThread, free_port
 from tests.support.production import production_settings
 
 
@@ -131,9 +134,6 @@ def test_production_verifies_against_the_issuers_jwks_and_hides_dev_endpoints(
 
 
 def test_production_settings_refuse_missing_jwks() -> None:
-    import pytest
-    from pydantic import ValidationError
-
     with pytest.raises(ValidationError, match="OZGFLOW_AUTH_JWKS_URL"):
         Settings(_env_file=None, environment="production", database_url="sqlite://")  # type: ignore[call-arg]
 
@@ -185,8 +185,6 @@ def test_production_keeps_customers_and_staff_at_their_own_issuers(
 def test_production_answers_503_while_the_idp_keys_cannot_be_had(
     settings: Settings, db: Database, registry: ConnectorRegistry, tmp_path: Path
 ) -> None:
-    from tests.support.http_server import free_port
-
     production = settings.model_copy(
         update={
             "environment": "production",
@@ -207,12 +205,6 @@ def test_production_signs_in_at_an_external_oidc_provider_over_http(
 ) -> None:
     """The provider is another process's embedded issuer on loopback: discovery, the browser's visit to its
     sign-in page, the code exchange and the JWKS all go over real HTTP; the portal runs in production mode."""
-    from urllib.parse import parse_qsl, urlsplit
-
-    import httpx
-
-    from tests.support.http_server import free_port
-
     port = free_port()
     issuer = f"http://127.0.0.1:{port}/dev-issuer"
     idp_settings = settings.model_copy(
@@ -243,8 +235,6 @@ def test_production_signs_in_at_an_external_oidc_provider_over_http(
 
 
 def test_production_refuses_a_separate_staff_issuer_without_its_jwks() -> None:
-    from pydantic import ValidationError
-
     staff_issuer = "https://login.jc.example"
     with pytest.raises(ValidationError, match="OZGFLOW_STAFF_AUTH_JWKS_URL"):
         production_settings(staff_auth_issuer=staff_issuer)

@@ -70,6 +70,7 @@ def test_forged_posts_without_or_with_a_wrong_token_change_nothing(
 
     _refused(client.post(f"{url}/processed", follow_redirects=False))
     _refused(client.post(f"{url}/processed", data={"csrf_token": "forged"}, follow_redirects=False))
+    _refused(client.post(f"{url}/processed", data={"csrf_token": "ä" * 43}, follow_redirects=False))  # not a 500
     _refused(client.post(f"{url}/reply", data={"body": "Ja.", "csrf_token": token[:-2] + "xx"}))
     # a token of another installation (another key) is no token here
     foreign = CsrfTokens(b"another-installation's-key-of-32-bytes").issue(client.cookies["ozgflow_staff"])

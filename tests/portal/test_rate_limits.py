@@ -4,6 +4,7 @@ member on paper intake — with the in-process store and with the real Redis sev
 from __future__ import annotations
 
 import copy
+import json
 import socket
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,7 +23,7 @@ from services.portal.rate_limits import InvalidRateLimit, RateLimits, client_add
 from services.settings import Settings
 from services.store.db import Database
 from services.store.models import Submission
-from tests.staff.support import paper
+from tests.staff.support import paper, scan_pdf, signed_in_page
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 Headers = dict[str, str]
@@ -142,6 +143,23 @@ def test_refused_callers_spend_no_budget(
         assert client.post("/api/v1/submissions/wba", json=wba()).status_code == 401
         assert client.post("/api/v1/submissions/wba", json=wba(), headers=staff).status_code == 403
         assert client.post("/api/v1/submissions/wba", json=wba(), headers=token_for("kd-1001")).status_code == 202
+
+
+def test_forged_page_posts_spend_no_budget(app_with: Callable[..., FastAPI], wba: Callable[[], dict[str, Any]]) -> None:
+    """CSRF is checked before the access gate counts: another site cannot use up a staff member's budget by
+    making their browser post forms it cannot complete."""
+    form = {"service": "wba", "form": json.dumps(wba()), "customer_id": "kd-1001"}
+
+    def post(client: TestClient, **extra: str) -> Any:
+        scan = {"scan": ("scan.pdf", scan_pdf(), "application/pdf")}
+        return client.post("/staff/paper", data={**form, **extra}, files=scan, follow_redirects=False)
+
+    with TestClient(app_with(rate_limit_submissions_per_customer="1/minute")) as client:
+        token = signed_in_page(client, "/staff/paper", "ez-berlin")
+        for forged in (post(client), post(client, csrf_token="forged"), post(client)):
+            assert forged.status_code == 403 and forged.json()["error"]["code"] == "csrf_failed", forged.text
+        assert post(client, csrf_token=token).status_code != 429  # the budget is untouched
+        _assert_limited(post(client, csrf_token=token))  # and it is real
 
 
 def test_sign_in_requests_are_limited_per_address(app_with: Callable[..., FastAPI]) -> None:

@@ -11,7 +11,6 @@ access token, HttpOnly, SameSite=Lax, Secure over https, path /) that every depe
 from __future__ import annotations
 
 import base64
-import hmac
 import json
 import time
 from dataclasses import asdict, dataclass
@@ -25,10 +24,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.identity import pkce
 from services.identity.oidc_client import OidcClient, SignInFailed
-from services.identity.realms import RealmName
+from services.identity.realms import STAFF_ROLES, RealmName
 from services.portal.deps import SESSION_COOKIE, ContextDep, PortalContext
 from services.portal.templates_env import templates
-from services.portal.token_link import forget_sign_in, forget_token_links
+from services.portal.token_link import forget_sign_in, forget_token_links, login_path
 
 router = APIRouter(prefix="/auth", tags=["sign-in"], include_in_schema=False)
 
@@ -107,11 +106,10 @@ def _https(request: Request) -> bool:
 
 
 def _error_page(exc: SignInFailed, realm: RealmName, target: str) -> HTMLResponse:
-    retry = "/auth/login?" + urlencode({"realm": realm, "next": target})
     html = (
         templates()
         .get_template("auth_error.html.j2")
-        .render(brand=None, code=exc.code, message=exc.message, retry_url=retry)
+        .render(brand=None, code=exc.code, message=exc.message, retry_url=login_path(realm, target))
     )
     return HTMLResponse(html, status_code=exc.status, headers=_NO_STORE)
 
@@ -172,7 +170,7 @@ async def callback(
             "erneut an.",
         )
         return _error_page(expired, "customer", "/")
-    if not state or not hmac.compare_digest(state, pending.state):
+    if not state or not pkce.same(state, pending.state):
         # the pending sign-in stays: a forged callback must not break the real one in progress
         mismatch = SignInFailed(400, "state_mismatch", "Die Anmeldung gehört nicht zu diesem Browser-Fenster.")
         return _error_page(mismatch, pending.realm, pending.next)
@@ -218,7 +216,7 @@ def _realm_of_session(ctx: PortalContext, request: Request) -> RealmName:
     if realms["staff"].issuer != realms["customer"].issuer:
         return "staff" if claims.get("iss") == realms["staff"].issuer else "customer"
     roles = claims.get("roles")
-    return "staff" if isinstance(roles, list) and {"staff", "operator"} & set(map(str, roles)) else "customer"
+    return "staff" if isinstance(roles, list) and STAFF_ROLES & set(map(str, roles)) else "customer"
 
 
 @router.api_route("/logout", methods=["GET", "POST"], name="auth_logout")
@@ -242,6 +240,6 @@ async def logout(request: Request, ctx: ContextDep, realm: RealmName | None = No
 
 @router.get("/signed-out", response_class=HTMLResponse, name="auth_signed_out")
 def signed_out(realm: RealmName = "customer") -> HTMLResponse:
-    login = "/auth/login?" + urlencode({"realm": realm, "next": HOME[realm]})
-    html = templates().get_template("auth_signed_out.html.j2").render(brand=None, login_url=login)
+    page = templates().get_template("auth_signed_out.html.j2")
+    html = page.render(brand=None, login_url=login_path(realm, HOME[realm]))
     return HTMLResponse(html, headers=_NO_STORE)

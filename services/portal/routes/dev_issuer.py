@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 from typing import Any
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import unquote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -20,13 +19,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors.sdk.trust import TrustLevel
+from services.identity import pkce
 from services.identity.dev_issuer import DevIssuer
 from services.identity.dev_provider import (
     AuthorizationRequest,
     Grant,
     RequestRefused,
     check_authorization_request,
+    origin,
 )
+from services.identity.trust import claim_value
 from services.portal.csrf import csrf_token
 from services.portal.deps import ContextDep, PortalContext, SessionDep
 from services.portal.routes.dev import DEV_OPERATOR, staff_token_claims
@@ -44,22 +46,14 @@ TRUST_CHOICES = (
 )
 
 
-def clients(settings: Settings) -> dict[str, str]:
+def clients(ctx: PortalContext) -> dict[str, str]:
     """Client id → secret of the portal's two realms (one client when both are the same)."""
-    return {
-        settings.auth_client_id: settings.auth_client_secret,
-        settings.resolved_staff_auth_client_id: settings.resolved_staff_auth_client_secret,
-    }
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
+    return {realm.client_id: realm.client_secret for realm in ctx.verifier.realms.values()}
 
 
 def allowed_origins(settings: Settings) -> set[str]:
     """Where the portal embedding this issuer lives: the issuer's own origin and the portal's public URL."""
-    return {_origin(settings.auth_issuer), _origin(settings.resolved_public_url)}
+    return {origin(settings.auth_issuer), origin(settings.resolved_public_url)}
 
 
 def _issuer(ctx: PortalContext) -> DevIssuer:
@@ -93,7 +87,7 @@ def openid_configuration(ctx: ContextDep) -> dict[str, Any]:
             "roles",
             ctx.settings.auth_trust_level_claim,
         ],
-        "acr_values_supported": [f"http://eidas.europa.eu/LoA/{level.key}" for level in TrustLevel],
+        "acr_values_supported": [claim_value(level) for level in TrustLevel],
     }
 
 
@@ -124,10 +118,9 @@ def _people(session: Session) -> dict[str, Any]:
 @router.get("/authorize", response_class=HTMLResponse)
 def authorize_page(request: Request, ctx: ContextDep, session: SessionDep) -> Response:
     """The sign-in page: who do you want to be? (In production BundID or the organisation's IdP asks.)"""
-    settings = ctx.settings
     try:
         auth = check_authorization_request(
-            request.query_params, clients=clients(settings), allowed_origins=allowed_origins(settings)
+            request.query_params, clients=clients(ctx), allowed_origins=allowed_origins(ctx.settings)
         )
     except RequestRefused as exc:
         return _refused_page(exc)
@@ -166,9 +159,8 @@ def _grant(session: Session, auth: AuthorizationRequest, person: str, trust: str
 async def authorize(request: Request, ctx: ContextDep, session: SessionDep) -> Response:
     """The chosen person: a one-time code back to the client's redirect URI (with its ``state``)."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    settings = ctx.settings
     try:
-        auth = check_authorization_request(form, clients=clients(settings), allowed_origins=allowed_origins(settings))
+        auth = check_authorization_request(form, clients=clients(ctx), allowed_origins=allowed_origins(ctx.settings))
         grant = _grant(session, auth, form.get("person", ""), form.get("trust_level", ""))
     except RequestRefused as exc:
         return _refused_page(exc)
@@ -216,10 +208,10 @@ _OAUTH_ERROR = {
 )
 async def token(request: Request, ctx: ContextDep) -> Response:
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    settings, issuer = ctx.settings, _issuer(ctx)
+    issuer = _issuer(ctx)
     client_id, secret = _client_credentials(request, form)
-    known = clients(settings)
-    if client_id not in known or not hmac.compare_digest(known[client_id], secret):
+    known = clients(ctx)
+    if client_id not in known or not pkce.same(secret, known[client_id]):
         return _token_error("invalid_client", "Unknown client or wrong client secret.", 401)
     if form.get("grant_type") != "authorization_code":
         return _token_error("unsupported_grant_type", "Only authorization_code is supported.")
@@ -232,13 +224,13 @@ async def token(request: Request, ctx: ContextDep) -> Response:
         )
     except RequestRefused as exc:
         return _token_error(exc.error, exc.description)
-    audience = settings.auth_audience if "customer" in grant.roles else settings.resolved_staff_auth_audience
+    realm = ctx.verifier.realms["customer" if "customer" in grant.roles else "staff"]
     access = issuer.mint(
         grant.subject,
         roles=list(grant.roles),
         extra=dict(grant.claims),
         trust_level=grant.trust_level,
-        audience=audience,
+        audience=realm.audience,
     )
     id_token = issuer.id_token(
         grant.subject,

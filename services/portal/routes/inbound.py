@@ -36,7 +36,9 @@ def _system_for(settings: Settings, api_key: str | None) -> str:
     """The system the key belongs to; compared in constant time so keys cannot be guessed byte by byte."""
     if not api_key:
         raise ApiError(401, "unauthenticated", "API-Schlüssel fehlt (Header X-API-Key).")
-    matches = [name for name, key in settings.inbound_api_keys.items() if hmac.compare_digest(key, api_key)]
+    matches = [
+        name for name, key in settings.inbound_api_keys.items() if hmac.compare_digest(key.encode(), api_key.encode())
+    ]
     if not matches:
         raise ApiError(401, "invalid_api_key", "Der API-Schlüssel ist ungültig.")
     return matches[0]

@@ -38,7 +38,6 @@ from services.portal.deps import (
     RegistryDep,
     SessionDep,
     get_current_operator,
-    page_token,
     verify_token,
 )
 from services.portal.errors import ApiError
@@ -46,20 +45,18 @@ from services.portal.rollout import unlisted_state
 from services.portal.routes import ops_api
 from services.portal.routes.ops_api import RetryRequest, jobcenter_choices, lookup_timeline, retry_filter
 from services.portal.templates_env import templates
-from services.portal.token_link import refuse_token_link_outside_development, sign_in_first, token_to_cookie
+from services.portal.token_link import refuse_token_link_outside_development, token_to_cookie
 from services.rollout.matrix import build_matrix
 
 log = logging.getLogger("ozgflow.portal.ops")
 pages = APIRouter(prefix="/ops", tags=["operators"])
 
 
-def _token_to_cookie(
-    ctx: ContextDep, request: Request, credentials: BearerDep, token: str | None = Query(default=None)
-) -> Response | None:
-    """A signed-out browser goes to the login (staff realm: operators come from the organisation's IdP); in
-    development ``?token=`` is swapped for the ops cookie. None when the page itself should answer."""
+def _token_to_cookie(ctx: ContextDep, request: Request, token: str | None = Query(default=None)) -> Response | None:
+    """In development ``?token=`` is swapped for the ops cookie; None when the page itself should answer (a
+    signed-out browser never gets here: the access gate sends it to the login)."""
     if token is None:
-        return sign_in_first(ctx, request, page_token(ctx, request, credentials, OPS_COOKIE), realm="staff")
+        return None
     refuse_token_link_outside_development(ctx)
     principal = verify_token(ctx, token)
     if "operator" not in principal.roles:

@@ -57,7 +57,6 @@ from services.portal.templates_env import templates
 from services.portal.token_link import (
     forget_sign_in,
     refuse_token_link_outside_development,
-    sign_in_first,
     token_to_cookie,
 )
 from services.portal.uploads_dep import UploadCheckerDep
@@ -77,13 +76,13 @@ def _token_to_cookie(
     ctx: ContextDep,
     session: SessionDep,
     request: Request,
-    credentials: BearerDep,
     token: str | None = Query(default=None),
 ) -> Response | None:
-    """A signed-out browser goes to the login; in development ``?token=`` is swapped for the staff cookie and
-    the browser sent to the clean address. None when the page itself should answer."""
+    """In development ``?token=`` is swapped for the staff cookie and the browser sent to the clean address; None
+    when the page itself should answer (a signed-out browser never gets here: the access gate sends it to the
+    login)."""
     if token is None:
-        return sign_in_first(ctx, request, page_token(ctx, request, credentials, STAFF_COOKIE), realm="staff")
+        return None
     refuse_token_link_outside_development(ctx)
     staff_from_token(ctx, session, token)  # 401/403 for anything but an active staff member
     return token_to_cookie(request, token, verify_token(ctx, token), cookie=STAFF_COOKIE, path="/staff")
@@ -301,17 +300,18 @@ def _act(
     if action == "reassign":
         reassign = actions.reassign_submission if is_submission else actions.reassign_thread
         changed = reassign(session, target, staff=member, team_id=form["team_id"])  # type: ignore[arg-type]
-        if changed:
-            trail.target_changed(audit, session, target)
-        return "reassigned" if changed else "unchanged"
-    if action in ("processed", "reopen"):
+        notice = "reassigned"
+    elif action in ("processed", "reopen"):
         set_state = actions.set_submission_state if is_submission else actions.set_thread_state
         state = actions.DONE if action == "processed" else actions.OPEN
         changed = set_state(session, target, staff=member, state=state)  # type: ignore[arg-type]
-        if changed:
-            trail.target_changed(audit, session, target)
-        return ("processed" if action == "processed" else "reopened") if changed else "unchanged"
-    raise ApiError(404, "unknown_action", "Diese Aktion gibt es nicht.")
+        notice = "processed" if action == "processed" else "reopened"
+    else:
+        raise ApiError(404, "unknown_action", "Diese Aktion gibt es nicht.")
+    if not changed:
+        return "unchanged"
+    trail.target_changed(audit, session, target)
+    return notice
 
 
 def _action_form(
