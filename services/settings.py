@@ -36,7 +36,9 @@ class Settings(BaseSettings):
 
     # Database and e-file store: embedded defaults are derived from data_dir when left empty.
     database_url: str = Field(
-        default="", repr=False, description="SQLAlchemy URL; default SQLite in data_dir."  # may carry a password
+        default="",
+        repr=False,
+        description="SQLAlchemy URL; default SQLite in data_dir.",  # may carry a password
     )
     efile_url: str = Field(
         default="",
@@ -271,7 +273,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check_retention_days(self) -> Settings:
-        known = {"drafts", "email_notifications", "conversations", "inbound_items", "submissions", "audit_log"}
+        if not self.retention_days:
+            return self
+        from services.privacy.retention import DEFAULT_RETENTION_DAYS  # the record types retention knows
+
+        known = set(DEFAULT_RETENTION_DAYS)
         unknown = sorted(set(self.retention_days) - known)
         if unknown:
             raise ValueError(

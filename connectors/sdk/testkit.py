@@ -78,7 +78,9 @@ def sample_context(connector: Connector, **overrides: Any) -> SubmissionContext:
     return replace(ctx, **overrides)
 
 
-def _problems(connector: Connector, data: Any) -> list[FieldProblem]:
+def problems_of(connector: Connector, data: Any) -> list[FieldProblem]:
+    """The field problems a form gets: the validation's, else the plausibility checks' (never an exception).
+    Public so property tests of hostile input compare against the same verdict the contract checks use."""
     try:
         form = connector.form.model_validate(data)
     except ValidationError as exc:
@@ -138,10 +140,10 @@ class ConnectorContract:
         assert examples, "at least one example form is required"
         for example in examples:
             json.dumps(example)  # examples are JSON-ready: used by docs, demo and load tests
-            assert _problems(self.connector, copy.deepcopy(example)) == []
+            assert problems_of(self.connector, copy.deepcopy(example)) == []
 
     def test_empty_form_names_required_fields_in_german(self) -> None:
-        problems = _problems(self.connector, {})
+        problems = problems_of(self.connector, {})
         assert problems, "an empty form must be rejected"
         for problem in problems:
             assert problem.field and problem.message
@@ -149,7 +151,7 @@ class ConnectorContract:
 
     def test_unknown_fields_are_refused(self) -> None:
         data = {**copy.deepcopy(self.connector.examples()[0]), "nicht_im_formular": "x"}
-        assert "nicht_im_formular" in {p.field for p in _problems(self.connector, data)}
+        assert "nicht_im_formular" in {p.field for p in problems_of(self.connector, data)}
 
     def test_wrong_types_are_refused_per_field(self) -> None:
         example = self.connector.examples()[0]
@@ -160,13 +162,13 @@ class ConnectorContract:
                 wrong = {"nested": True}
             else:
                 wrong = ["kein", "Einzelwert"]
-            problems = _problems(self.connector, {**copy.deepcopy(example), name: wrong})
+            problems = problems_of(self.connector, {**copy.deepcopy(example), name: wrong})
             assert any(p.field == name or p.field.startswith(f"{name}.") for p in problems), (name, problems)
 
     def test_declared_bad_inputs_are_refused(self) -> None:
         for changes, field in self.bad_inputs:
             data = {**copy.deepcopy(self.connector.examples()[0]), **copy.deepcopy(changes)}
-            problems = _problems(self.connector, data)
+            problems = problems_of(self.connector, data)
             assert any(p.field == field or p.field.startswith(f"{field}.") for p in problems), (field, problems)
             assert not any(word in p.message for p in problems for word in ENGLISH), problems
 

@@ -7,10 +7,12 @@ the access they record: a read that is rolled back leaves no trace, a change tha
 One chain for the whole platform keeps verification a single pass. Why entries are chained at commit rather
 than when recorded: linking needs the chain's head, so writers must take turns (PostgreSQL: an advisory
 transaction lock; SQLite serialises writers anyway), and a lock taken when a handler records would be held
-until its transaction ends -- in the portal that is after the response was sent, so one slow client
-downloading a PDF would stall every audited request of the platform. ``record_access`` therefore only queues
-the entry on the session; a ``before_commit`` hook takes the lock, links and inserts what is queued, and the
-commit follows at once. Entries queued inside a savepoint that is rolled back are dropped with it.
+for the rest of its transaction -- a data export records first and then reads every document of the customer
+into a ZIP, and every audited request of the platform would wait for it. ``record_access`` therefore only
+queues the entry on the session; a ``before_commit`` hook takes the lock, links and inserts what is queued,
+and the commit follows at once. SQLAlchemy calls the hook when a savepoint is released too, so the lock is then
+held from there to the commit (erasure and retention release theirs at the end). Entries queued inside a
+savepoint that is rolled back are dropped with it.
 """
 
 from __future__ import annotations

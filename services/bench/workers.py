@@ -59,9 +59,7 @@ def build_worker(settings_kwargs: dict[str, Any], worker_id: str) -> PipelineWor
     from services.settings import Settings
 
     settings = Settings(_env_file=None, **settings_kwargs)  # type: ignore[call-arg]
-    runner = build_runner(
-        settings, db=database_from_settings(settings), registry=ConnectorRegistry.from_entry_points()
-    )
+    runner = build_runner(settings, db=database_from_settings(settings), registry=ConnectorRegistry.from_entry_points())
     return worker_from_settings(settings, runner=runner, worker_id=worker_id)
 
 

@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from services.crypto.envelope import EnvelopeError, is_envelope
 from services.crypto.master import KeyUnavailable
-from services.efile.store import EFileIntegrityError, EFileStore, EFileStoreError, receipt_hint, validate_key
+from services.efile.store import (
+    EFileIntegrityError,
+    EFileStore,
+    EFileStoreError,
+    efile_store_from_url,
+    receipt_hint,
+    validate_key,
+)
 
 if TYPE_CHECKING:
     from services.crypto.keyring import Keyring
@@ -54,8 +61,10 @@ class EncryptedEFileStore:
         self.inner.put(key, sealed, SEALED_CONTENT_TYPE)
 
     def get(self, key: str) -> bytes:
+        return self._open(key, self.inner.get(key))
+
+    def _open(self, key: str, stored: bytes) -> bytes:
         scope = validate_key(key)[0]
-        stored = self.inner.get(key)
         if not is_envelope(stored):
             if self._keyring.require_envelopes:
                 raise EFileIntegrityError(f"e-file object{receipt_hint(key)} is not encrypted")
@@ -83,16 +92,16 @@ class EncryptedEFileStore:
         return self._keyring.is_current(self.inner.get(key), validate_key(key)[0])
 
     def reseal(self, key: str) -> bool:
-        """Seal the object anew with its jobcenter's active data key (plaintext ones too); False if it was."""
-        if self.is_current(key):
+        """Seal the object anew with its jobcenter's active data key (plaintext ones too); False if it was.
+        Reads the object once: ``keys reencrypt`` goes through every object in the store."""
+        stored = self.inner.get(key)
+        if self._keyring.is_current(stored, validate_key(key)[0]):
             return False
-        self.put(key, self.get(key), SEALED_CONTENT_TYPE)
+        self.put(key, self._open(key, stored), SEALED_CONTENT_TYPE)
         return True
 
 
 def efile_store_from_settings(settings: Settings, *, keyring: Keyring | None) -> EFileStore:
     """The configured store, encrypted with ``keyring`` (the database's: ``db.keyring``) when there is one."""
-    from services.efile.store import efile_store_from_url
-
     store = efile_store_from_url(settings.resolved_efile_url)
     return EncryptedEFileStore(store, keyring) if keyring is not None else store

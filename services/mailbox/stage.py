@@ -12,7 +12,7 @@ from services.mailbox.availability import reaches_customer
 from services.mailbox.threads import post_jobcenter_message, submission_thread
 from services.pipeline.job import StageJob
 from services.pipeline.stage import StageOutput
-from services.receipts.document import proof_of, proof_text
+from services.receipts.document import proof_text
 from services.store.models import Customer, Jobcenter, Submission
 
 NO_MESSAGE_PREFIX = "no-postfach-message:"
@@ -35,9 +35,8 @@ class MailboxStage:
     def perform(self, job: StageJob) -> StageOutput:
         ctx = job.require_context()
         text = job.connector.receipt(job.form, ctx)
-        return StageOutput(
-            reference=receipt_dedup_key(job.submission_id), data={"subject": text.subject, "body": text.body}
-        )
+        body = text.body + (proof_text(job.receipt) if job.receipt else "")  # the signed receipt's proof
+        return StageOutput(reference=receipt_dedup_key(job.submission_id), data={"subject": text.subject, "body": body})
 
     def record(self, session: Session, job: StageJob, output: StageOutput) -> str | None:
         """Write the receipt; returns the reference to record when no message could be written
@@ -47,13 +46,12 @@ class MailboxStage:
         key = receipt_dedup_key(job.submission_id)
         if not _reaches_customer(session, submission):
             return f"{NO_MESSAGE_PREFIX}{key}"  # no empty thread either
-        proof = proof_of(submission)
         message = post_jobcenter_message(
             session,
             thread=submission_thread(session, submission),
             kind="receipt",
             subject=output.data["subject"],
-            body=output.data["body"] + (proof_text(proof) if proof else ""),
+            body=output.data["body"],
             dedup_key=key,
         )
         return None if message is not None else f"{NO_MESSAGE_PREFIX}{key}"

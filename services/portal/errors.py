@@ -80,6 +80,8 @@ _HTTP_ERRORS: dict[int, tuple[str, str]] = {
     415: ("unsupported_media_type", "Dieses Format des Inhalts wird nicht angenommen."),
     429: ("too_many_requests", "Zu viele Anfragen. Bitte später erneut versuchen."),
 }
+_STATUS_PHRASES = frozenset(status.phrase for status in HTTPStatus)
+"""Starlette's default details ("Not Found", ...): English, replaced by our German message."""
 _BODY_UNREADABLE = "There was an error parsing the body"
 """FastAPI's detail when a body cannot be decoded at all (not UTF-8, a broken multipart form)."""
 
@@ -91,8 +93,8 @@ def _framework_error(request: Request, exc: StarletteHTTPException) -> tuple[str
             return "invalid_json", "Der Inhalt ist kein gültiges JSON. Bitte prüfen."
         return "invalid_body", "Der Inhalt der Anfrage lässt sich nicht lesen. Bitte prüfen."
     code, message = _HTTP_ERRORS.get(exc.status_code, ("http_error", "Die Anfrage konnte nicht bearbeitet werden."))
-    framework_phrase = exc.detail in {s.phrase for s in HTTPStatus}
-    return code, message if framework_phrase or not isinstance(exc.detail, str) else exc.detail
+    own_detail = isinstance(exc.detail, str) and exc.detail not in _STATUS_PHRASES
+    return code, exc.detail if own_detail else message
 
 
 _REFUSED_VALUES = frozenset({"22P05", "22021", "22003", "22001"})

@@ -9,7 +9,6 @@ failing the whole export (the customer still gets everything else); an unreachab
 
 from __future__ import annotations
 
-import json
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from typing import IO, Any
 
 from services.efile.store import EFileIntegrityError, EFileStore
 from services.efile.uploads import safe_filename
+from services.privacy.export import to_json
 
 CHUNK = 64 * 1024
 
@@ -57,8 +57,7 @@ def write_zip(
                 if key and data is not None:
                     sub["efile_pdf"] = f"submissions/{sub['receipt_number']}/{key.rsplit('/', 1)[-1]}"
                     archive.writestr(sub["efile_pdf"], data, compress_type=zipfile.ZIP_STORED)
-            body = json.dumps(export, ensure_ascii=False, indent=2, sort_keys=True, default=str)
-            archive.writestr("export.json", body.encode())
+            archive.writestr("export.json", to_json(export).encode())
     except BaseException:
         spool.close()
         raise

@@ -11,6 +11,7 @@ are added by services/privacy/archive.py (the ZIP variant); here documents are l
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,6 +71,11 @@ class Scope:
         if self.include_unassigned:
             return or_(column.is_(None), column == self.jobcenter_id)
         return column == self.jobcenter_id  # type: ignore[no-any-return]
+
+
+def to_json(export: dict[str, Any]) -> str:
+    """The export as the customer reads it: the JSON download and the ZIP's ``export.json`` are the same text."""
+    return json.dumps(export, ensure_ascii=False, indent=2, sort_keys=True, default=str)
 
 
 def iso(value: Any) -> Any:
@@ -172,7 +178,7 @@ def _access_log(session: Session, customer_id: str, scope: Scope) -> list[dict[s
             **_row(e, ("at", "actor_kind", "actor_jobcenter_id", "action", "resource_type", "resource_id")),
             "actor_id": e.actor_id if e.actor_kind in ("customer", "system") else None,
             "purpose": e.purpose,
-            "reason": getattr(e, "reason", None),
+            "reason": e.reason,
         }
         for e in entries
     ]

@@ -121,7 +121,7 @@ def _due_submissions(session: Session, cutoff: datetime, limit: int) -> list[str
     )
 
 
-def inbound_last_activity() -> Any:
+def _inbound_last_activity() -> Any:
     return func.coalesce(InboundItem.answered_at, InboundItem.due_at, InboundItem.received_at)
 
 
@@ -131,7 +131,7 @@ def _due_inbound_items(session: Session, cutoff: datetime, limit: int) -> tuple[
         session,
         InboundItem.id,
         InboundItem.status.in_(CLOSED_INBOUND),
-        inbound_last_activity() < cutoff,
+        _inbound_last_activity() < cutoff,
         ~exists().where(Submission.inbound_item_id == InboundItem.id),
         order=InboundItem.received_at,
         limit=limit,

@@ -38,22 +38,13 @@ def normalised_attachments(hashes: Iterable[str]) -> list[str]:
     return sorted(result)
 
 
-def filing(
-    *, service: str, service_version: str, form: dict[str, Any], attachments: Iterable[str] = ()
-) -> dict[str, Any]:
-    """The object the digest covers (see the module docstring)."""
-    return {
+def filed_digest(*, service: str, service_version: str, form: dict[str, Any], attachments: Iterable[str] = ()) -> str:
+    """``sha256:<hex>`` of the filing (see the module docstring); raises NotCanonicalisable for values JSON cannot
+    carry."""
+    filing = {
         "attachments": normalised_attachments(attachments),
         "form": form,
         "service": service,
         "service_version": service_version,
     }
-
-
-def filing_digest(document: dict[str, Any]) -> str:
-    return DIGEST_PREFIX + hashlib.sha256(canonical_json(document)).hexdigest()
-
-
-def filed_digest(*, service: str, service_version: str, form: dict[str, Any], attachments: Iterable[str] = ()) -> str:
-    """``sha256:<hex>`` of what was filed; raises NotCanonicalisable for values JSON cannot carry."""
-    return filing_digest(filing(service=service, service_version=service_version, form=form, attachments=attachments))
+    return DIGEST_PREFIX + hashlib.sha256(canonical_json(filing)).hexdigest()

@@ -6,7 +6,6 @@ the statement's type, and — only for a genuine statement — whether a form (a
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -81,10 +80,6 @@ def parse_receipt(document: Any) -> Receipt:
     if outer is not None and not isinstance(outer, str):
         raise MalformedReceipt("invalid_key_id", "Das Feld 'key_id' muss ein Text sein.")
     return Receipt(statement, signature, outer)
-
-
-def sha256_files(contents: Iterable[bytes]) -> list[str]:
-    return [hashlib.sha256(data).hexdigest() for data in contents]
 
 
 def _digest_of(statement: dict[str, Any], form: dict[str, Any]) -> str | None:

@@ -16,10 +16,8 @@ from typing import Any
 
 import schemathesis
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
-from connectors.sdk import Connector, FieldProblem
-from connectors.sdk.messages import problems_from_validation_error
+from connectors.sdk import Connector
 
 Path = tuple[str | int, ...]
 
@@ -114,15 +112,6 @@ def _node(data: Any, path: Path) -> Any:
     for key in path:
         data = data[key]
     return data
-
-
-def problems_of(connector: Connector, data: Any) -> list[FieldProblem]:
-    """What the platform answers a customer: the validation's problems, else the checks' (never an exception)."""
-    try:
-        form = connector.form.model_validate(data)
-    except ValidationError as exc:
-        return problems_from_validation_error(exc, data)
-    return connector.check(form)
 
 
 def openapi_for_form(connector: Connector) -> dict[str, Any]:

@@ -27,13 +27,13 @@ from connectors.placement.form import Outcome, PlacementForm
 from connectors.sdk import Connector, FieldProblem, InboundContext, TrustLevel
 from connectors.sdk.fields import add_months
 from connectors.sdk.registry import ConnectorRegistry
-from connectors.sdk.testkit import ENGLISH
+from connectors.sdk.testkit import ENGLISH, problems_of
 from connectors.vaem.checks import check_vaem
 from connectors.vaem.form import VaemForm
 from connectors.wba.checks import FUTURE_MONTHS, check_wba
 from connectors.wba.form import WbaForm
 from tests.connectors.conftest import make_context
-from tests.connectors.form_strategies import json_values, money, mutated, problems_of, schema_bodies
+from tests.connectors.form_strategies import json_values, money, mutated, schema_bodies
 from tests.placement.conftest import make_offer
 
 REGISTRY = ConnectorRegistry.from_entry_points()

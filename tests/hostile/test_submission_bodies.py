@@ -19,11 +19,12 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from connectors.sdk.registry import ConnectorRegistry
+from connectors.sdk.testkit import problems_of
 from services.portal.app import create_app
 from services.settings import Settings
 from services.store.db import Database
 from services.store.models import Submission
-from tests.connectors.form_strategies import json_values, mutated, problems_of
+from tests.connectors.form_strategies import json_values, mutated
 
 TokenFor = Callable[[str], dict[str, str]]
 SERVICES = ("wba", "vaem", "anlage_kdu")

@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from connectors.sdk.registry import ConnectorRegistry
-from services.audit import AuditActor, record_access, verify_chain
+from services.audit import AuditActor, Purpose, record_access, verify_chain
 from services.efile.store import EFileStore
 from services.mailbox.threads import stable_thread_id
-from services.privacy.retention import RetentionPolicy, RetentionReport, apply_retention
+from services.privacy.retention import DEFAULT_RETENTION_DAYS, RetentionPolicy, RetentionReport, apply_retention
 from services.settings import Settings
 from services.store.db import Database
 from services.store.models import (
@@ -29,6 +29,7 @@ from services.store.models import (
     SubmissionEvent,
     utcnow,
 )
+from tests.audit.support import tamper
 from tests.mailbox.conftest import set_email
 from tests.privacy.support import ANNA, JURGEN, OF_A_CUSTOMER, TokenFor, age, age_customer, complete, count, seed
 from tests.staff.support import example, paper, staff_headers
@@ -232,11 +233,48 @@ def test_audit_entries_older_than_their_period_are_pruned_and_the_chain_still_ve
         assert verify_chain(session) is None
 
 
+def test_a_broken_audit_chain_is_kept_as_evidence_and_everything_else_due_is_still_deleted(
+    client: TestClient,
+    db: Database,
+    registry: ConnectorRegistry,
+    token_for: TokenFor,
+    efile: EFileStore,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    reader = AuditActor(kind="staff", id="sb-berlin-1", jobcenter_id="jc-berlin-mitte")
+    with db.session() as session:
+        for days, resource in ((800, "old-1"), (790, "old-2")):
+            record_access(session, actor=reader, action="read", resource_type="submission", resource_id=resource,
+                          purpose=Purpose.CASEWORK, customer_id=ANNA, at=utcnow() - timedelta(days=days))  # fmt: skip
+    tamper(db, "UPDATE audit_log SET customer_id = 'kd-9999' WHERE resource_id = 'old-1'")
+    anna = seed(client, token_for(ANNA), registry, ANNA)
+    complete(db, efile, anna.submission_id)
+    age_customer(db, ANNA, 3651)
+
+    report = _retain(db, efile)
+
+    assert (report.submissions, report.audit_entries) == (1, 0)
+    assert all(count(db, model, ANNA) == 0 for model in OF_A_CUSTOMER)
+    assert "audit log not pruned" in caplog.text
+    with db.session() as session:
+        kept = session.scalars(select(AuditEntry.resource_id).where(AuditEntry.resource_id.in_(["old-1", "old-2"])))
+        assert sorted(kept) == ["old-1", "old-2"]  # the evidence stays
+        deleted = session.scalars(
+            select(AuditEntry.resource_id).where(AuditEntry.action == "delete", AuditEntry.resource_type != "customer")
+        ).all()
+        assert deleted == [anna.submission_id]  # recorded before the savepoint that was rolled back: kept
+        broken = verify_chain(session)
+        old_1 = session.scalar(select(AuditEntry.id).where(AuditEntry.resource_id == "old-1"))
+        assert broken is not None and broken.entry_id == old_1
+
+
 def test_unknown_record_types_and_empty_periods_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown record types"):
         Settings(_env_file=None, retention_days={"entwuerfe": 5})  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="at least 1 day"):
         Settings(_env_file=None, retention_days={"drafts": 0})  # type: ignore[call-arg]
+    every_type = {record_type: 1 for record_type in DEFAULT_RETENTION_DAYS}  # the settings know what retention knows
+    assert Settings(_env_file=None, retention_days=every_type).retention_days == every_type  # type: ignore[call-arg]
 
 
 def _ids(db: Database, model: type, customer_id: str) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -51,21 +50,3 @@ def verify(client: TestClient, body: dict[str, Any]) -> dict[str, Any]:
     response = client.post("/api/v1/receipts/verify", json=body)
     assert response.status_code == 200, response.text
     return dict(response.json())
-
-
-def signed_statement(**changes: Any) -> dict[str, Any]:
-    """A statement as the platform builds it (for unit tests that sign by hand)."""
-    statement: dict[str, Any] = {
-        "type": "ozgflow-receipt",
-        "version": 1,
-        "receipt_number": "WBA-20261126-7K3M9Q2T",
-        "service": "wba",
-        "service_version": "1.0",
-        "channel": "online",
-        "filed_at": datetime(2026, 11, 26, 9, 30, 5, tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "digest": "sha256:" + "0" * 64,
-        "attachments": [],
-        "issuer": "https://portal.example",
-        "key_id": "",
-    }
-    return {**statement, **changes}

@@ -23,7 +23,6 @@ from services.receipts.keys import (
     key_id,
     private_key_from_text,
     public_key_from_text,
-    public_raw,
 )
 from services.receipts.signing import ReceiptSigner
 from services.receipts.statement import sign_statement
@@ -183,9 +182,8 @@ def test_after_rotation_old_receipts_verify_and_unknown_keys_do_not(key: Ed25519
 def test_a_jwks_cannot_name_a_key_falsely(key: Ed25519PrivateKey) -> None:
     other = Ed25519PrivateKey.generate()
     jwks = ReceiptKeys(key).published().jwks()
-    jwks["keys"].append(
-        {"kty": "OKP", "crv": "Ed25519", "x": b64url(public_raw(other.public_key())), "kid": ReceiptKeys(key).key_id}
-    )
+    forged_x = b64url(other.public_key().public_bytes_raw())
+    jwks["keys"].append({"kty": "OKP", "crv": "Ed25519", "x": forged_x, "kid": ReceiptKeys(key).key_id})
     jwks["keys"].append({"kty": "RSA", "n": "x", "e": "AQAB"})
     parsed = KeySet.from_jwks(jwks)
     assert set(parsed.keys) == {key_id(key.public_key()), key_id(other.public_key())}
@@ -194,7 +192,7 @@ def test_a_jwks_cannot_name_a_key_falsely(key: Ed25519PrivateKey) -> None:
 def test_key_id_is_the_rfc_7638_thumbprint() -> None:
     # RFC 8037, Appendix A.1-A.3: the Ed25519 example key and its JWK thumbprint.
     private = private_key_from_text("nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A")
-    assert b64url(public_raw(private.public_key())) == "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
+    assert b64url(private.public_key().public_bytes_raw()) == "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
     assert key_id(private.public_key()) == "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
 
 
@@ -203,7 +201,7 @@ def test_keys_are_read_as_pem_or_base64_raw(key: Ed25519PrivateKey) -> None:
     for text in (pem(key), base64.b64encode(raw).decode(), b64url(raw), "\n  " + pem(key) + "\n"):
         assert key_id(private_key_from_text(text).public_key()) == key_id(key.public_key())
     public = key.public_key()
-    for text in (public_pem(key), base64.b64encode(public_raw(public)).decode()):
+    for text in (public_pem(key), base64.b64encode(public.public_bytes_raw()).decode()):
         assert key_id(public_key_from_text(text)) == key_id(public)
 
 

@@ -7,7 +7,6 @@ or of whom the jobcenter holds records; anyone else is "not found" (404). Erasur
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Annotated, Literal
@@ -28,7 +27,7 @@ from services.portal.deps import CurrentCustomer, EFileDep, JobcenterAdmin, Sess
 from services.portal.errors import ApiError, error_body
 from services.privacy import archive
 from services.privacy.erasure import ErasureReason, Hold, RetentionHold, erase_customer
-from services.privacy.export import Scope, collect, document_keys, efile_pdf_keys
+from services.privacy.export import Scope, collect, document_keys, efile_pdf_keys, to_json
 from services.privacy.retention import RetentionPolicy
 from services.settings import Settings
 from services.store.models import Customer, InboundItem, MailboxThread, Submission, utcnow
@@ -77,9 +76,8 @@ def _export(
     name = f"datenauskunft-{re.sub(r'[^A-Za-z0-9._-]', '_', customer.id)}-{now.date().isoformat()}"
     headers = {"Cache-Control": "no-store"}
     if as_format == "json":
-        body = json.dumps(export, ensure_ascii=False, indent=2, sort_keys=True, default=str)
         headers["Content-Disposition"] = f'attachment; filename="{name}.json"'
-        return Response(body, media_type="application/json", headers=headers)
+        return Response(to_json(export), media_type="application/json", headers=headers)
     try:
         spool = archive.write_zip(
             export,

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.portal.deps import ContextDep, RegistryDep
+from services.portal.deps import RegistryDep
 from services.portal.errors import ApiError
 from services.receipts.document import KEYS_PATH, VERIFY_PATH
 from services.receipts.signing import ReceiptSigner
@@ -27,10 +27,8 @@ def install_receipts(app: FastAPI, settings: Settings) -> None:
     app.include_router(router)
 
 
-def get_receipt_signer(request: Request, ctx: ContextDep) -> ReceiptSigner:
-    signer: ReceiptSigner | None = getattr(request.app.state, "receipt_signer", None)
-    if signer is None:  # an app assembled without install_receipts: same keys, built on first use
-        signer = request.app.state.receipt_signer = ReceiptSigner.from_settings(ctx.settings)
+def get_receipt_signer(request: Request) -> ReceiptSigner:
+    signer: ReceiptSigner = request.app.state.receipt_signer  # set by install_receipts (create_app)
     return signer
 
 
