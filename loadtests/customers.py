@@ -1,7 +1,8 @@
 """Role: customers filing one-way services (WBA, VÄM, Anlagen, a new connector) and reading their Postfach.
 
-The mix per customer: filing 1 : Postfach reading 3, and every filing is followed by polling its status until
-the pipeline has finished (many polls per filing). Forms are the connector's own ``examples()``.
+Each customer files once right after signing in, then the mix is filing 1 : Postfach reading 3; every filing
+is followed by polling its status until the pipeline has finished (many polls per filing).
+Forms are the connector's own ``examples()``.
 """
 
 from __future__ import annotations
@@ -36,8 +37,11 @@ class FilingCustomer(FastHttpUser):
     me: Customer
 
     def on_start(self) -> None:
+        """A customer comes to the portal to file: the first thing after signing in is a filing, so every
+        customer of even the shortest run files once (a random first task left short runs without any)."""
         parents = tuple(p for s in self.services if (p := parent_for(s)) is not None)
         self.me = sign_in(self, self.services + parents)
+        self.file_and_follow()
 
     @task(1)
     def file_and_follow(self) -> None:

@@ -32,7 +32,9 @@ class OfferRespondent(FastHttpUser):
     me: Customer
 
     def on_start(self) -> None:
+        """Customers come because an offer arrived: each answers one first, so short runs answer at all."""
         self.me = sign_in(self, self.services)
+        self.answer_offer()
 
     def _push_offer(self) -> str | None:
         with self.client.post(

@@ -1,9 +1,10 @@
 """Role: jobcenter staff working their team's inbox while customers file.
 
-The mix per staff member: look at the inbox 6 : open an item 3 : mark a finished submission processed 1 :
-reply in a customer's Postfach 1. Staff think longer than they click, so the same think times apply. Staff are
-the demo staff (`GET /api/v1/dev/staff`) with the role ``staff`` and a team, signed in with dev tokens; the
-pool follows the demo customers' jobcenters so the inbox holds what the customers of this run file.
+Staff look at their inbox first; then the mix per staff member is look at the inbox 6 : open an item 3 :
+mark a finished submission processed 1 : reply in a customer's Postfach 1. Staff think longer than they
+click, so the same think times apply. Staff are the demo staff (`GET /api/v1/dev/staff`) with the role
+``staff`` and a team, signed in with dev tokens; the pool follows the demo customers' jobcenters so the inbox
+holds what the customers of this run file.
 """
 
 from __future__ import annotations
@@ -42,8 +43,10 @@ class StaffMember(FastHttpUser):
     items: list[dict[str, Any]]
 
     def on_start(self) -> None:
+        """Staff begin their shift at the inbox; the other tasks work on what it showed."""
         self.headers = pick_staff(self)
         self.items = []
+        self.look_at_inbox()
 
     @task(6)
     def look_at_inbox(self) -> None:
