@@ -5,7 +5,8 @@
 - ``keyring``: data keys per jobcenter (created on first use, rotated, re-wrapped), cached per process;
 - ``orm``: transparent encryption of form data, inbound payloads and Postfach bodies in the database;
 - ``reencrypt``: moving stored records and e-file objects to the newest data key (``ozgflow keys``);
-- ``dev_file``: development keys made once in the data folder (this master key, the receipt signing key).
+- ``dev_file``: development keys made once in the data folder (this master key, the receipt signing key);
+- ``compare``: comparing outside values with secrets in constant time (tokens, keys, OAuth parameters).
 The e-file store's wrapper is services/efile/encrypted.py. docs/security.md, "Encryption at rest".
 """
 

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from services.identity import pkce
+from services.crypto.compare import same_secret
 from services.identity.jwks import KeysUnavailable
 from services.identity.realms import Realm
 from services.identity.verifier import InvalidToken, Principal, TokenVerifier
@@ -135,7 +135,7 @@ class OidcClient:
             raise SignInFailed(502, "identity_provider_unavailable", _UNAVAILABLE) from exc
         except InvalidToken as exc:
             raise SignInFailed(400, "invalid_id_token", f"Die Anmeldung wurde nicht bestätigt ({exc}).") from exc
-        if not pkce.same(str(id_claims.get("nonce", "")), nonce):
+        if not same_secret(str(id_claims.get("nonce", "")), nonce):
             raise SignInFailed(400, "nonce_mismatch", "Die Anmeldung gehört nicht zu dieser Sitzung.")
         if str(id_claims["sub"]) != principal.subject:
             raise SignInFailed(400, "invalid_id_token", "ID-Token und Zugangstoken nennen verschiedene Personen.")

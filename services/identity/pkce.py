@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import re
 import secrets
+
+from services.crypto.compare import same_secret
 
 VERIFIER = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 """RFC 7636 section 4.1: 43-128 unreserved characters."""
@@ -31,14 +32,8 @@ def challenge(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-def same(value: str, expected: str) -> bool:
-    """``value == expected`` in constant time, for a value from outside (``state``, a secret). As bytes:
-    ``hmac.compare_digest`` raises ``TypeError`` for non-ASCII ``str``, and ``?state=ä`` must be a 400, not a 500."""
-    return hmac.compare_digest(value.encode(), expected.encode())
-
-
 def verifier_matches(verifier: str, expected_challenge: str) -> bool:
     """Whether ``verifier`` is well formed and hashes to ``expected_challenge`` (compared in constant time)."""
     if not VERIFIER.fullmatch(verifier):
         return False
-    return same(challenge(verifier), expected_challenge)
+    return same_secret(challenge(verifier), expected_challenge)

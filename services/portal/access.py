@@ -16,7 +16,6 @@ docs/security.md "## Who may call what" is rendered from this table (``markdown_
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -32,6 +31,7 @@ from services.portal.deps import (
     PortalContext,
     SessionDep,
     customer_of,
+    inbound_system,
     staff_of,
     verify_token,
 )
@@ -280,17 +280,6 @@ class SignInRequired(Exception):
         self.location = location
 
 
-def _inbound_system(ctx: PortalContext, request: Request) -> Caller:
-    """The pushing system behind ``X-API-Key`` (compared in constant time, so keys cannot be guessed bytewise)."""
-    key = request.headers.get("x-api-key")
-    if not key:
-        raise ApiError(401, "unauthenticated", "API-Schlüssel fehlt (Header X-API-Key).")
-    for system, known in ctx.settings.inbound_api_keys.items():
-        if hmac.compare_digest(known.encode(), key.encode()):
-            return Caller(frozenset({INBOUND}), subject=system)
-    raise ApiError(401, "invalid_api_key", "Der API-Schlüssel ist ungültig.")
-
-
 def identify(rule: Rule, ctx: PortalContext, session: Session, request: Request) -> Caller:
     """The caller's roles as far as ``rule`` cares; 401 for missing or invalid credentials.
 
@@ -300,7 +289,7 @@ def identify(rule: Rule, ctx: PortalContext, session: Session, request: Request)
         return ANONYMOUS
     wants_token = bool(rule.roles - {INBOUND})
     if INBOUND in rule.roles and (request.headers.get("x-api-key") or not wants_token):
-        return _inbound_system(ctx, request)
+        return Caller(frozenset({INBOUND}), subject=inbound_system(ctx.settings, request.headers.get("x-api-key")))
     token = request_token(request)
     principal = verify_token(ctx, token)  # 401 unauthenticated / invalid_token
     roles: set[str] = set()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from connectors.sdk import Connector, TrustLevel
 from connectors.sdk.registry import ConnectorRegistry, UnknownService
 from roadmap.model import Roadmap
+from services.crypto.compare import same_secret
 from services.efile.store import EFileStore
 from services.identity.dev_issuer import DevIssuer
 from services.identity.oidc_client import OidcClient
@@ -228,6 +229,17 @@ def staff_of(principal: Principal, session: Session) -> StaffIdentity:
     jobcenter = session.get(Jobcenter, member.jobcenter_id)
     assert jobcenter is not None  # foreign key
     return StaffIdentity(member=member, jobcenter=jobcenter)
+
+
+def inbound_system(settings: Settings, api_key: str | None) -> str:
+    """The back-office system an ``X-API-Key`` belongs to (401 without one or for an unknown key). Compared in
+    constant time, so keys cannot be guessed byte by byte; the access gate and the inbound API both ask here."""
+    if not api_key:
+        raise ApiError(401, "unauthenticated", "API-Schlüssel fehlt (Header X-API-Key).")
+    for system, known in settings.inbound_api_keys.items():
+        if same_secret(api_key, known):
+            return system
+    raise ApiError(401, "invalid_api_key", "Der API-Schlüssel ist ungültig.")
 
 
 def get_current_staff(ctx: ContextDep, session: SessionDep, request: Request, credentials: BearerDep) -> StaffIdentity:

@@ -86,6 +86,8 @@ def test_api_key_is_required_and_must_belong_to_the_services_system(
     wrong = client.post(URL, json=make_offer(), headers={"X-API-Key": "guessed"})
     assert (missing.status_code, _error(missing)) == (401, "unauthenticated")
     assert (wrong.status_code, _error(wrong)) == (401, "invalid_api_key")
+    umlaut = client.post(URL, json=make_offer(), headers={"X-API-Key": "schlüssel".encode("latin-1")})
+    assert (umlaut.status_code, _error(umlaut)) == (401, "invalid_api_key")  # a plain no, not a 500
     assert "message" in wrong.json()["error"]
     other = settings.model_copy(update={"inbound_api_keys": {"verbis": VERBIS_KEY, "allegro": "allegro-key"}})
     with TestClient(create_app(other, db=db, registry=registry)) as other_client:

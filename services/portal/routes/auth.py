@@ -22,6 +22,7 @@ import jwt
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from services.crypto.compare import same_secret
 from services.identity import pkce
 from services.identity.oidc_client import OidcClient, SignInFailed
 from services.identity.realms import STAFF_ROLES, RealmName
@@ -170,7 +171,7 @@ async def callback(
             "erneut an.",
         )
         return _error_page(expired, "customer", "/")
-    if not state or not pkce.same(state, pending.state):
+    if not state or not same_secret(state, pending.state):
         # the pending sign-in stays: a forged callback must not break the real one in progress
         mismatch = SignInFailed(400, "state_mismatch", "Die Anmeldung gehört nicht zu diesem Browser-Fenster.")
         return _error_page(mismatch, pending.realm, pending.next)

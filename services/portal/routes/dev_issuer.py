@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors.sdk.trust import TrustLevel
-from services.identity import pkce
+from services.crypto.compare import same_secret
 from services.identity.dev_issuer import DevIssuer
 from services.identity.dev_provider import (
     AuthorizationRequest,
@@ -211,7 +211,7 @@ async def token(request: Request, ctx: ContextDep) -> Response:
     issuer = _issuer(ctx)
     client_id, secret = _client_credentials(request, form)
     known = clients(ctx)
-    if client_id not in known or not pkce.same(secret, known[client_id]):
+    if client_id not in known or not same_secret(secret, known[client_id]):
         return _token_error("invalid_client", "Unknown client or wrong client secret.", 401)
     if form.get("grant_type") != "authorization_code":
         return _token_error("unsupported_grant_type", "Only authorization_code is supported.")

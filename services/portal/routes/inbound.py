@@ -8,7 +8,6 @@ Logs carry ids only, never the item's content (personal data).
 
 from __future__ import annotations
 
-import hmac
 import logging
 from datetime import datetime
 from typing import Annotated, Any
@@ -18,9 +17,8 @@ from pydantic import BaseModel
 
 from connectors.sdk.registry import UnknownService
 from services.inbound.receive import InboundRejected, receive_item
-from services.portal.deps import RegistryDep, SessionDep, SettingsDep
+from services.portal.deps import RegistryDep, SessionDep, SettingsDep, inbound_system
 from services.portal.errors import ApiError
-from services.settings import Settings
 
 router = APIRouter(prefix="/api/v1/inbound", tags=["inbound"])
 log = logging.getLogger("ozgflow.inbound")
@@ -30,18 +28,6 @@ class ReceivedItem(BaseModel):
     item_id: str
     mailbox_message_id: str | None
     due_at: datetime | None
-
-
-def _system_for(settings: Settings, api_key: str | None) -> str:
-    """The system the key belongs to; compared in constant time so keys cannot be guessed byte by byte."""
-    if not api_key:
-        raise ApiError(401, "unauthenticated", "API-Schlüssel fehlt (Header X-API-Key).")
-    matches = [
-        name for name, key in settings.inbound_api_keys.items() if hmac.compare_digest(key.encode(), api_key.encode())
-    ]
-    if not matches:
-        raise ApiError(401, "invalid_api_key", "Der API-Schlüssel ist ungültig.")
-    return matches[0]
 
 
 @router.post(
@@ -59,7 +45,7 @@ def push_item(
     item: Annotated[dict[str, Any], Body(description="The item as the service's inbound model defines it.")],
     x_api_key: Annotated[str | None, Header(description="The pushing system's API key.")] = None,
 ) -> ReceivedItem:
-    system = _system_for(settings, x_api_key)
+    system = inbound_system(settings, x_api_key)
     try:
         spec = registry.get(service).inbound
     except UnknownService:
